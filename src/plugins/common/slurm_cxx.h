@@ -1,0 +1,28 @@
+// tailfold glue: Slurm's internal C headers, for the C++ glue.  GPL-2.0-or-later.
+//
+// Only plugin glue includes this; src/core never sees a Slurm type.
+// The headers are C: wrap them in extern "C".  Do not define
+// SLURM_PLUGIN_DEBUG here: its logging macros paste `"..."fmt`, which C++
+// reads as a user-defined literal.
+#pragma once
+
+extern "C" {
+#include "config.h"
+
+#include "slurm/slurm.h"
+#include "slurm/slurm_errno.h"
+
+#include "src/common/assoc_mgr.h"
+#include "src/common/list.h"
+#include "src/common/log.h"
+#include "src/common/slurm_priority.h"
+#include "src/common/slurm_protocol_defs.h"
+#include "src/common/xmalloc.h"
+#include "src/common/xstring.h"
+#include "src/slurmctld/locks.h"
+#include "src/slurmctld/slurmctld.h"
+}
+
+// Every symbol slurmctld looks up by name must have C linkage, or C++
+// mangles it and the loader rejects the plugin.
+#define TF_PLUGIN_API extern "C"
