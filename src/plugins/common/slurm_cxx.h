@@ -23,6 +23,17 @@ extern "C" {
 #include "src/slurmctld/slurmctld.h"
 }
 
+#include <dlfcn.h>
+
+// True inside slurmctld, false in a client that loads the plugin (sshare).
+// slurmctld_config is defined by the slurmctld executable only; Slurm's
+// running_in_slurmctld() compares argv[0] and so misses Debian's
+// slurmctld-wlm when it is started under that name.
+inline bool tf_in_slurmctld()
+{
+    return dlsym(RTLD_DEFAULT, "slurmctld_config") != nullptr;
+}
+
 // Every symbol slurmctld looks up by name must have C linkage, or C++
 // mangles it and the loader rejects the plugin.
 #define TF_PLUGIN_API extern "C"

@@ -24,8 +24,11 @@ List job_list = NULL;
 
 TF_PLUGIN_API int init(void)
 {
-    info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
-         SLURM_VERSION_STRING);
+    // sshare loads us too: announce the version in slurmctld's log only,
+    // not on the terminal of every sshare user.
+    if (tf_in_slurmctld())
+        info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
+             SLURM_VERSION_STRING);
     return SLURM_SUCCESS;
 }
 

@@ -1,0 +1,57 @@
+# Shared helpers for tailfold's cluster tests.  Sourced, not run.
+#
+# Each test brings up its own mini-cluster (tools/minicluster) in its own
+# directory and ports, and takes it down on exit, whatever happens.
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+test_name=$(basename "$0" .sh)
+# run-all gives each test its own port base; a test run alone uses 18000.
+port_base=${TF_TEST_PORT_BASE:-18000}
+mc_dir=$top/run/test/$test_name
+failures=0
+
+log() { echo "[$test_name] $*"; }
+fail() { echo "[$test_name] FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "[$test_name] ok: $*"; }
+check() {  # check "what" command...
+    local what=$1; shift
+    if "$@"; then pass "$what"; else fail "$what"; fi
+}
+finish() {
+    if [ $failures -gt 0 ]; then log "$failures check(s) failed; logs in $mc_dir/log"; exit 1; fi
+    log "all checks passed"
+}
+
+mc() { "$top/tools/minicluster" "$@"; }
+cluster_up() {  # extra minicluster options...
+    trap 'mc down --dir "$mc_dir" >/dev/null 2>&1 || true' EXIT
+    mc down --dir "$mc_dir" >/dev/null 2>&1 || true
+    mc up --dir "$mc_dir" --port-base "$port_base" --fresh "$@"
+    export SLURM_CONF=$mc_dir/etc/slurm.conf
+}
+
+# submit USER sbatch-args...: prints the job id.
+submit() {
+    local user=$1; shift
+    (cd "$mc_dir/jobs" && runuser -u "$user" -- env SLURM_CONF="$SLURM_CONF" sbatch --parsable -o /dev/null "$@")
+}
+
+# wait_queue_empty SECONDS
+wait_queue_empty() {
+    local end=$((SECONDS + $1))
+    while [ -n "$(squeue -h -o %i 2>/dev/null)" ]; do
+        [ $SECONDS -lt $end ] || return 1
+        sleep 0.5
+    done
+}
+
+# Processes that carry a cluster directory's mark (see tools/minicluster).
+marked_processes() {  # dir
+    local p
+    for p in /proc/[0-9]*; do
+        grep -qzxF -- "TAILFOLD_MINICLUSTER=$1" "$p/environ" 2>/dev/null || continue
+        [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" = Z ] && continue
+        echo "${p#/proc/}"
+    done
+    return 0
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# tools/minicluster refuses bad input clearly: a taken port is named before
+# anything starts; a daemon that fails to start is named with the last lines
+# of its log, and everything already started is torn down.
+source "$(dirname "$0")/lib.sh"
+trap 'mc down --dir "$mc_dir" >/dev/null 2>&1 || true; [ -n "${holder:-}" ] && kill "$holder" 2>/dev/null || true' EXIT
+mc down --dir "$mc_dir" >/dev/null 2>&1 || true
+
+# 1. A port of the cluster is taken by another process (ours, started here).
+taken=$((port_base + 1))   # slurmdbd's port
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(120)' "$taken" &
+holder=$!
+for _ in $(seq 50); do [ -n "$(ss -Hltn "sport = :$taken")" ] && break; sleep 0.1; done
+rc=0
+out=$(mc up --dir "$mc_dir" --port-base "$port_base" --fresh 2>&1) || rc=$?
+check "up fails when a port is taken (exit $rc)" test $rc -ne 0
+check "the message names the port and its use" grep -q "port $taken (for slurmdbd) is already in use" <<<"$out"
+check "nothing was started" test -z "$(marked_processes "$mc_dir")"
+kill "$holder" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
+holder=
+
+# 2. slurmctld cannot start (a plugin that does not exist): named, with its
+#    log, and munged, MariaDB and slurmdbd are stopped again.
+rc=0
+out=$(mc up --dir "$mc_dir" --port-base "$port_base" --fresh --set SelectType=select/no_such_plugin 2>&1) || rc=$?
+check "up fails when slurmctld cannot start (exit $rc)" test $rc -ne 0
+check "the message names slurmctld" grep -q "slurmctld exited during start-up" <<<"$out"
+check "the message quotes slurmctld's log" grep -q "select/no_such_plugin" <<<"$out"
+check "the message says it tears down" grep -q "tearing down" <<<"$out"
+check "no process of the cluster is left" test -z "$(marked_processes "$mc_dir")"
+
+# 3. A malformed cluster file is named with its line.
+bad=$mc_dir/bad-cluster.conf
+printf 'cluster x\nnode tf Count=2\n' > "$bad"
+rc=0
+out=$(mc up --dir "$mc_dir" --port-base "$port_base" --cluster-file "$bad" 2>&1) || rc=$?
+check "up fails on an unknown kind in the cluster file (exit $rc)" test $rc -ne 0
+check "the message names the file, line and kind" grep -q "bad-cluster.conf:2: unknown kind 'node'" <<<"$out"
+check "still nothing running" test -z "$(marked_processes "$mc_dir")"
+
+# 4. down on a directory where nothing runs is harmless.
+check "down with nothing running succeeds" mc down --dir "$mc_dir"
+finish
