@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# make install puts exactly the two plugins into Slurm's PluginDir (under
+# DESTDIR here), named as slurmctld looks them up, and nothing libtool-only.
+set -euo pipefail
+top=${top_builddir:?run through make check}
+dest=$(mktemp -d "${TMPDIR:-/tmp}/tailfold-install.XXXXXX")
+trap 'rm -rf "$dest"' EXIT
+${MAKE:-make} -s -C "$top" install DESTDIR="$dest" >/dev/null
+plugindir=$(sed -n 's/^slurmplugindir = //p' "$top/Makefile")
+got=$(cd "$dest" && find . -type f -o -type l | sort | tr '\n' ' ')
+want="./${plugindir#/}/priority_tailfold.so ./${plugindir#/}/sched_tailfold.so "
+if [ "$got" != "$want" ]; then
+    echo "FAIL: make install wrote '$got', want '$want'"
+    exit 1
+fi
+echo "ok: make install -> $plugindir: priority_tailfold.so sched_tailfold.so"
