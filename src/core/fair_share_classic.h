@@ -14,3 +14,30 @@ namespace tailfold {
 double classic_fair_share_factor(long double usage_efctv, double shares_norm, double dampening);
 
 }  // namespace tailfold
+
+#include <vector>
+
+#include "assoc_tree.h"
+
+namespace tailfold {
+
+// Classic effective usage (Slurm's classic_fair_share page):
+//   UE = UA + (UE_parent - UA) * S_child / S_all_siblings
+// where UA is the association's normalised usage.  Children of root take UA
+// itself; FairShare=parent takes the parent's UE; siblings with no shares
+// at all take the parent's UE.
+long double classic_usage_efctv(const AssocNode &a, long double usage_norm,
+                                long double parent_usage_efctv, bool parent_is_root);
+
+// The classic pass over the accounts, parents before children: usage_norm
+// and usage_efctv of every account below the root.  Users are left to be
+// computed when they are needed (classic_user_usage), as slurmctld does, so
+// that they see the usage charged after this pass.  The root's entry must
+// hold its usage_efctv (1) on entry.
+void classic_account_pass(const AssocTree &tree, std::vector<AssocFairShare> &out);
+
+// usage_norm and usage_efctv of one association from the current usage and
+// its fair-share parent's current effective usage.
+void classic_assoc_usage(const AssocTree &tree, std::uint32_t i, std::vector<AssocFairShare> &out);
+
+}  // namespace tailfold

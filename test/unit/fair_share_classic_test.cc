@@ -46,3 +46,58 @@ TEST(ClassicFairShare, MonotoneInUsage)
         prev = f;
     }
 }
+
+// Classic effective usage: UE = UA + (UE_parent - UA) * S_child / S_siblings.
+TEST(ClassicUsage, ChildrenOfRootUseTheirNormalisedUsage)
+{
+    tailfold::AssocNode a;
+    a.shares_raw = 40;
+    a.level_shares = 100;
+    EXPECT_EQ(tailfold::classic_usage_efctv(a, 0.3L, 0.9L, true), 0.3L);
+}
+
+TEST(ClassicUsage, DeeperLevelsBlendWithTheParent)
+{
+    tailfold::AssocNode a;
+    a.shares_raw = 1;
+    a.level_shares = 4;
+    // 0.2 + (0.6 - 0.2) * 1/4 = 0.3
+    EXPECT_DOUBLE_EQ(static_cast<double>(tailfold::classic_usage_efctv(a, 0.2L, 0.6L, false)), 0.3);
+    a.level_shares = 0;  // nobody has shares: the parent's
+    EXPECT_EQ(tailfold::classic_usage_efctv(a, 0.2L, 0.6L, false), 0.6L);
+    a.level_shares = 4;
+    a.use_parent = true;
+    EXPECT_EQ(tailfold::classic_usage_efctv(a, 0.2L, 0.6L, false), 0.6L);
+}
+
+TEST(ClassicUsage, AccountPassWalksParentsFirst)
+{
+    using namespace tailfold;
+    AssocTree t;
+    AssocNode root;
+    root.usage_raw = 100;
+    t.add(root, 0);
+    AssocNode A;
+    A.shares_raw = 1;
+    A.level_shares = 2;
+    A.usage_raw = 50;
+    const auto a = t.add(A, 0);
+    AssocNode S;
+    S.shares_raw = 1;
+    S.level_shares = 4;
+    S.usage_raw = 10;
+    const auto s = t.add(S, a);
+    AssocNode U;
+    U.is_user = true;
+    U.usage_raw = 10;
+    const auto u = t.add(U, s);
+    t.finish();
+    std::vector<AssocFairShare> out(t.size());
+    out[0].usage_efctv = 1;
+    out[u].usage_efctv = 123;  // users are left alone
+    classic_account_pass(t, out);
+    EXPECT_DOUBLE_EQ(static_cast<double>(out[a].usage_efctv), 0.5);
+    // 0.1 + (0.5 - 0.1) / 4
+    EXPECT_DOUBLE_EQ(static_cast<double>(out[s].usage_efctv), 0.2);
+    EXPECT_EQ(out[u].usage_efctv, 123);
+}
