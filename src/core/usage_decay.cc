@@ -34,6 +34,26 @@ double decayed_seconds(double per_second, double seconds)
     return seconds * std::pow(per_second, seconds);
 }
 
+UsageCharge charge_for(double per_second, double run_seconds, double billable, double usage_factor,
+                       std::uint64_t release_seconds)
+{
+    UsageCharge c;
+    c.wall = decayed_seconds(per_second, run_seconds);
+    c.wall_nodecay = run_seconds;
+    if (usage_factor >= 0) {
+        c.wall *= usage_factor;
+        c.wall_nodecay *= usage_factor;
+        // Truncated to whole seconds, as slurmctld keeps the budget.
+        release_seconds = static_cast<std::uint64_t>(release_seconds * usage_factor);
+    }
+    c.billed = c.wall * billable;
+    c.billed_nodecay = c.wall_nodecay * billable;
+    c.per_tres = c.wall;
+    c.per_tres_nodecay = c.wall_nodecay;
+    c.release = release_seconds;
+    return c;
+}
+
 static constexpr std::int64_t kDay = 24 * 3600;
 
 std::int64_t next_usage_reset(UsageReset period, std::int64_t last_reset, std::int64_t now)

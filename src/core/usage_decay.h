@@ -31,6 +31,25 @@ double charged_seconds(std::int64_t period_start, std::int64_t period_end, std::
 // The decayed charge of `seconds` of run time: seconds * per_second^seconds.
 double decayed_seconds(double per_second, double seconds);
 
+// What one job is charged for one period, before it is added to its QoS and
+// to every association from its own up to the root.
+struct UsageCharge {
+    double wall = 0;             // decayed run seconds (grp_used_wall)
+    double wall_nodecay = 0;     // the same, for QoS with NoDecay
+    double billed = 0;           // decayed billable-TRES seconds (usage_raw)
+    double billed_nodecay = 0;
+    double per_tres = 0;         // decayed seconds to multiply each allocated TRES count by
+    double per_tres_nodecay = 0;
+    std::uint64_t release = 0;   // TRES-run-seconds per TRES unit to release (see below)
+};
+
+// run_seconds: charged_seconds(); billable: the job's billable TRES;
+// usage_factor: its QoS UsageFactor, negative when unset; release_seconds:
+// run_seconds_to_release().  The QoS UsageFactor scales everything, the
+// release too (slurmctld added the running budget scaled the same way).
+UsageCharge charge_for(double per_second, double run_seconds, double billable, double usage_factor,
+                       std::uint64_t release_seconds);
+
 // PriorityUsageResetPeriod.
 enum class UsageReset { kNone, kNow, kDaily, kWeekly, kMonthly, kQuarterly, kYearly };
 

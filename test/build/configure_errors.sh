@@ -26,7 +26,7 @@ installed=$(slurmctld -V | awk '{print $NF}')
 bare=$scratch/bare
 mkdir -p "$bare/src/core"
 cp -r "$src/configure" "$src/build-aux" "$bare/"
-cp "$src/src/core/submit_order.h" "$bare/src/core/"
+cp "$src/src/core/job_priority.h" "$bare/src/core/"
 
 # No such directory.
 expect missing-dir "no such directory" "$bare/configure" --with-slurm-source="$scratch/nowhere"

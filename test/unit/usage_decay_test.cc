@@ -130,3 +130,26 @@ TEST(RunSecondsToRelease, FinishedReleasesTheRest)
     // Ended early at 1200: release everything from the period start to the limit.
     EXPECT_EQ(run_seconds_to_release(1100, 1200, 1000, 10, 1600, true), 500u);
 }
+
+TEST(UsageCharge, BillableTimesDecayedSecondsTimesUsageFactor)
+{
+    const double f = decay_per_second(3600);
+    const double t = 300, billed = 4;
+    UsageCharge c = charge_for(f, t, billed, -1, 300);  // no UsageFactor set
+    EXPECT_DOUBLE_EQ(c.wall, decayed_seconds(f, t));
+    EXPECT_DOUBLE_EQ(c.billed, decayed_seconds(f, t) * billed);
+    EXPECT_DOUBLE_EQ(c.billed_nodecay, t * billed);
+    EXPECT_EQ(c.release, 300u);
+    // A QoS that charges twice counts twice, everywhere.
+    UsageCharge d = charge_for(f, t, billed, 2.0, 300);
+    EXPECT_DOUBLE_EQ(d.billed, 2 * c.billed);
+    EXPECT_DOUBLE_EQ(d.wall, 2 * c.wall);
+    EXPECT_DOUBLE_EQ(d.per_tres_nodecay, 2 * t);
+    EXPECT_EQ(d.release, 600u);
+    // A free QoS charges nothing.
+    UsageCharge z = charge_for(f, t, billed, 0.0, 300);
+    EXPECT_EQ(z.billed, 0);
+    EXPECT_EQ(z.release, 0u);
+    // Fractional factors truncate the release to whole seconds.
+    EXPECT_EQ(charge_for(f, t, billed, 0.333, 10).release, 3u);
+}

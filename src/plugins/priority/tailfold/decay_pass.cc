@@ -1,0 +1,281 @@
+// priority/tailfold glue: the periodic pass, every PriorityCalcPeriod, in
+// thread "tfdecay".  GPL-2.0-or-later.
+//
+// One pass: reset usage if PriorityUsageResetPeriod says so; decay stored
+// usage by the time since the last pass; charge running jobs for that time;
+// recompute fair share; recompute every pending job's priority.  The order
+// is Slurm 22.05.8's, so that factors and sshare agree with it.
+//
+// The end of the last pass is kept in StateSaveLocation/priority_last_decay_ran
+// (two 64-bit big-endian times: last pass, last reset, the layout
+// priority/multifactor uses too, so a site can switch plugins either way
+// without usage decaying twice or running jobs being charged twice).
+#include "prio_glue.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "src/plugins/common/agent.h"
+
+namespace tf_prio {
+
+namespace {
+
+std::atomic<time_t> g_last_ran{0};
+time_t g_last_reset = 0, g_next_reset = 0;
+tailfold::UsageReset g_reset_mode = tailfold::UsageReset::kNone;
+std::atomic<bool> g_reconfig{false};
+bool g_first = true;
+tf_agent_t *g_agent = nullptr;
+
+const char kStateName[] = "priority_last_decay_ran";
+
+std::string state_path()
+{
+    const char *dir = slurm_conf.state_save_location;
+    if (!dir || !strcmp(dir, "/dev/null"))
+        return {};
+    return std::string(dir) + "/" + kStateName;
+}
+
+std::uint64_t be64(const unsigned char *p)
+{
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+void put_be64(unsigned char *p, std::uint64_t v)
+{
+    for (int i = 7; i >= 0; --i, v >>= 8)
+        p[i] = v & 0xff;
+}
+
+// A missing file is a first start; a damaged one is said once, and the
+// plugin starts as if it were missing (no decay on the first pass).
+void read_state()
+{
+    const std::string path = state_path();
+    if (path.empty())
+        return;
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            error("priority/tailfold: cannot read %s: %m; starting without the time of the last decay",
+                  path.c_str());
+        else
+            info("priority/tailfold: no %s yet (first start)", path.c_str());
+        return;
+    }
+    unsigned char buf[17];
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    close(fd);
+    const time_t now = time(NULL);
+    if (n != 16) {
+        error("priority/tailfold: %s is damaged (%zd bytes, want 16); starting without the time of the last decay",
+              path.c_str(), n);
+        return;
+    }
+    const time_t last = static_cast<time_t>(be64(buf)), reset = static_cast<time_t>(be64(buf + 8));
+    if (last < 0 || last > now + 3600 || reset < 0 || reset > now + 3600) {
+        error("priority/tailfold: %s holds times that make no sense (%ld, %ld); starting without the time of the last decay",
+              path.c_str(), (long)last, (long)reset);
+        return;
+    }
+    g_last_ran = last;
+    g_last_reset = reset;
+    info("priority/tailfold: last decay at %ld, last usage reset at %ld (from %s)", (long)last,
+         (long)reset, path.c_str());
+}
+
+// Written as slurmctld writes its own state: a new file, flushed, then
+// renamed over the old one, which is kept as .old.
+void write_state()
+{
+    const std::string path = state_path();
+    if (path.empty())
+        return;
+    unsigned char buf[16];
+    put_be64(buf, static_cast<std::uint64_t>(g_last_ran.load()));
+    put_be64(buf + 8, static_cast<std::uint64_t>(g_last_reset));
+    const std::string tmp = path + ".new", old = path + ".old";
+    lock_state_files();
+    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = fd >= 0 && write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) && fsync(fd) == 0;
+    if (fd >= 0)
+        ok = (close(fd) == 0) && ok;
+    if (ok) {
+        (void)unlink(old.c_str());
+        (void)link(path.c_str(), old.c_str());
+        ok = rename(tmp.c_str(), path.c_str()) == 0;
+    }
+    if (!ok) {
+        error("priority/tailfold: cannot write %s: %m", path.c_str());
+        (void)unlink(tmp.c_str());
+    }
+    unlock_state_files();
+}
+
+void maybe_reset(time_t now)
+{
+    using tailfold::UsageReset;
+    switch (g_reset_mode) {
+    case UsageReset::kNone:
+        return;
+    case UsageReset::kNow:  // once per start or reconfigure
+        reset_usage();
+        g_reset_mode = UsageReset::kNone;
+        g_last_reset = now;
+        return;
+    default:
+        if (!g_next_reset)
+            g_next_reset = tailfold::next_usage_reset(g_reset_mode, g_last_reset, now);
+        if (g_next_reset && now >= g_next_reset) {
+            reset_usage();
+            g_last_reset = g_next_reset;
+            g_next_reset = tailfold::next_usage_reset(g_reset_mode, g_last_reset, now);
+        }
+    }
+}
+
+void for_each_job(void (*fn)(job_record_t *, time_t), time_t now)
+{
+    ListIterator it = list_iterator_create(job_list);
+    while (void *p = list_next(it))
+        fn(static_cast<job_record_t *>(p), now);
+    list_iterator_destroy(it);
+}
+
+// Charge a running job for the time since the last pass.  Returns false
+// for jobs that need no priority either (finished, completing, or charged
+// to their end already).
+bool charge_running(job_record_t *job, time_t now)
+{
+    if (IS_JOB_FINISHED(job) || IS_JOB_COMPLETING(job))
+        return false;
+    if ((cfg.settings.has(tailfold::kCalculateRunning) || !IS_JOB_PENDING(job)) &&
+        !IS_JOB_POWER_UP_NODE(job) && job->start_time && job->assoc_ptr)
+        return charge_job(job, g_last_ran, now, false);
+    return true;
+}
+
+void pass()
+{
+    const time_t now = time(NULL);
+    if (g_first) {
+        // slurmctld re-added running jobs' whole limits to their running
+        // budgets at start-up: take off what they used until the last pass.
+        release_run_secs_until(g_last_ran);
+        g_first = false;
+    }
+    slurmctld_lock_t job_write = {};
+    job_write.job = WRITE_LOCK;
+    job_write.node = READ_LOCK;
+    job_write.part = READ_LOCK;
+    if (g_reconfig.exchange(false)) {
+        lock_slurmctld(job_write);
+        g_reset_mode = cfg.reset;
+        g_next_reset = 0;
+        unlock_slurmctld(job_write);
+    }
+    maybe_reset(now);
+    const bool fair_tree = cfg.settings.has(tailfold::kFairTree);
+    assoc_mgr_lock_t assoc_w = {};
+    assoc_w.assoc = WRITE_LOCK;
+    if (!fair_tree && cfg.calc_fairshare) {
+        assoc_mgr_lock(&assoc_w);
+        classic_account_pass();
+        assoc_mgr_unlock(&assoc_w);
+    }
+
+    const time_t last = g_last_ran;
+    if (last && now > last) {
+        decay_usage(tailfold::decay_over(cfg.decay_per_second, difftime(now, last)));
+        lock_slurmctld(job_write);
+        site_factor_g_update();
+        if (!fair_tree) {
+            assoc_mgr_lock_t read = {};
+            read.assoc = READ_LOCK;
+            read.qos = READ_LOCK;
+            ListIterator it = list_iterator_create(job_list);
+            while (void *p = list_next(it)) {
+                auto *job = static_cast<job_record_t *>(p);
+                if (!charge_running(job, now))
+                    continue;
+                assoc_mgr_lock(&read);
+                recalc_job(job, now);
+                assoc_mgr_unlock(&read);
+            }
+            list_iterator_destroy(it);
+        }
+        unlock_slurmctld(job_write);
+    }
+    if (fair_tree) {
+        lock_slurmctld(job_write);
+        for_each_job([](job_record_t *job, time_t t) { (void)charge_running(job, t); }, now);
+        unlock_slurmctld(job_write);
+        if (cfg.calc_fairshare) {
+            assoc_mgr_lock(&assoc_w);
+            fair_tree_pass();
+            assoc_mgr_unlock(&assoc_w);
+        }
+        lock_slurmctld(job_write);
+        assoc_mgr_lock_t read = {};
+        read.assoc = READ_LOCK;
+        read.qos = READ_LOCK;
+        assoc_mgr_lock(&read);
+        for_each_job(recalc_job, now);
+        assoc_mgr_unlock(&read);
+        unlock_slurmctld(job_write);
+    }
+    g_last_ran = now;
+    write_state();
+}
+
+void cycle(void *)
+{
+    pass();
+}
+
+}  // namespace
+
+time_t last_ran()
+{
+    return g_last_ran;
+}
+
+bool start_decay_thread()
+{
+    read_state();
+    if (!g_last_reset)
+        g_last_reset = time(NULL);
+    g_reset_mode = cfg.reset;
+    g_agent = tf_agent_start("tfdecay", cfg.calc_period_s * 1000u, cycle, nullptr);
+    if (!g_agent)
+        return false;
+    tf_agent_wake(g_agent);  // the first pass right away
+    return true;
+}
+
+void stop_decay_thread()
+{
+    tf_agent_stop(g_agent);
+    g_agent = nullptr;
+}
+
+void request_reconfig()
+{
+    g_reconfig = true;
+    if (g_agent)
+        tf_agent_set_interval(g_agent, cfg.calc_period_s * 1000u);
+}
+
+}  // namespace tf_prio

@@ -1,0 +1,196 @@
+// priority/tailfold glue: job records -> core factors -> priorities.
+// GPL-2.0-or-later.
+#include "prio_glue.h"
+
+#include <algorithm>
+
+namespace tf_prio {
+
+using tailfold::JobFacts;
+using tailfold::JobPriority;
+using tailfold::PartitionFacts;
+using tailfold::WeightedFactors;
+
+double job_fairshare(const job_record_t *job)
+{
+    slurmdb_assoc_rec_t *assoc = job->assoc_ptr;
+    if (!assoc || !assoc->usage || !cfg.calc_fairshare)
+        return 0;
+    if (cfg.settings.has(tailfold::kFairTree))
+        return assoc->usage->fs_factor;
+    // Classic: the fair-share association is the first with its own shares.
+    slurmdb_assoc_rec_t *fs = assoc;
+    if (assoc->shares_raw == SLURMDB_FS_USE_PARENT && assoc->usage->fs_assoc_ptr)
+        fs = assoc->usage->fs_assoc_ptr;
+    if (fuzzy_equal(fs->usage->usage_efctv, NO_VAL))
+        classic_assoc_usage(fs);
+    const double damp = slurm_conf.fs_dampening_factor ? slurm_conf.fs_dampening_factor : 1;
+    return tailfold::classic_fair_share_factor(fs->usage->usage_efctv, fs->usage->shares_norm, damp);
+}
+
+// Per-thread scratch for TRES counts: no allocation per job.
+static thread_local std::vector<double> tres_counts;
+
+static void fill_tres(const job_record_t *job)
+{
+    const int n = slurmctld_tres_cnt;
+    tres_counts.assign(n, 0.0);
+    for (int i = 0; i < n; ++i) {
+        if (job->tres_alloc_cnt && job->tres_alloc_cnt[i] != NO_CONSUME_VAL64)
+            tres_counts[i] = job->tres_alloc_cnt[i];
+        else if (job->tres_req_cnt)
+            tres_counts[i] = job->tres_req_cnt[i];
+    }
+}
+
+static thread_local std::vector<double> part_totals;
+
+static PartitionFacts partition_facts(const part_record_t *part)
+{
+    PartitionFacts p;
+    if (!part)
+        return p;
+    p.job_factor = part->priority_job_factor;
+    p.job_factor_norm = part->norm_priority;
+    p.has_max_time = true;
+    p.max_time_min = part->max_time;
+    if (part->tres_cnt) {
+        part_totals.assign(part->tres_cnt, part->tres_cnt + slurmctld_tres_cnt);
+        p.tres_total = part_totals.data();
+    }
+    return p;
+}
+
+static JobFacts job_facts(const job_record_t *job)
+{
+    JobFacts j;
+    const job_details *d = job->details;
+    j.accrue_time = d->accrue_time;
+    j.total_cpus = job->total_cpus;
+    j.has_max_cpus = d->max_cpus != NO_VAL;
+    j.max_cpus = d->max_cpus;
+    j.min_cpus = d->min_cpus;
+    j.min_nodes = d->min_nodes;
+    j.has_time_limit = job->time_limit != NO_VAL;
+    j.time_limit_min = job->time_limit;
+    if (job->assoc_ptr) {
+        j.assoc_priority = job->assoc_ptr->priority;
+        j.assoc_priority_norm = job->assoc_ptr->usage ? job->assoc_ptr->usage->priority_norm : 0;
+    }
+    if (job->qos_ptr) {
+        j.qos_priority = job->qos_ptr->priority;
+        j.qos_priority_norm = job->qos_ptr->usage ? job->qos_ptr->usage->norm_priority : 0;
+    }
+    j.site = static_cast<std::int64_t>(job->site_factor) - NICE_OFFSET;
+    j.nice = static_cast<std::int64_t>(d->nice) - NICE_OFFSET;
+    fill_tres(job);
+    j.tres = tres_counts.data();
+    j.tres_count = tres_counts.size();
+    return j;
+}
+
+static priority_factors_object_t *reset_factors(job_record_t *job, bool with_tres)
+{
+    priority_factors_object_t *f = job->prio_factors;
+    const std::uint32_t n = with_tres ? slurmctld_tres_cnt : 0;
+    if (!f) {
+        f = static_cast<priority_factors_object_t *>(xmalloc(sizeof(*f)));
+        job->prio_factors = f;
+    }
+    if (f->tres_cnt != n || (n && !f->priority_tres)) {
+        xfree(f->priority_tres);
+        xfree(f->tres_weights);
+        f->tres_cnt = 0;
+        if (n) {
+            f->priority_tres = static_cast<double *>(xcalloc(n, sizeof(double)));
+            f->tres_weights = static_cast<double *>(xcalloc(n, sizeof(double)));
+            f->tres_cnt = n;
+        }
+    }
+    double *tres = f->priority_tres, *weights = f->tres_weights;
+    memset(f, 0, sizeof(*f));
+    f->priority_tres = tres;
+    f->tres_weights = weights;
+    f->tres_cnt = n;
+    return f;
+}
+
+std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked)
+{
+    // An operator's priority (and a hold, priority 0) stands.
+    if (job->direct_set_prio && job->priority > 0) {
+        if (job->prio_factors)
+            reset_factors(job, false);
+        return job->priority;
+    }
+    if (!job->details) {
+        error("priority/tailfold: %pJ has no details, cannot compute its priority", job);
+        return 0;
+    }
+    const tailfold::PrioritySettings &s = cfg.settings;
+    const bool with_tres = !s.weights.tres.empty();
+    assoc_mgr_lock_t locks = {};
+    locks.assoc = READ_LOCK;
+    locks.qos = READ_LOCK;
+    if (!assoc_locked)
+        assoc_mgr_lock(&locks);
+
+    JobFacts j = job_facts(job);
+    j.fairshare = s.weights.fairshare ? job_fairshare(job) : 0;
+    JobPriority calc(s, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)});
+    priority_factors_object_t *f = reset_factors(job, with_tres);
+    const WeightedFactors w =
+        calc.weigh(j, partition_facts(job->part_ptr), now, with_tres ? f->priority_tres : nullptr);
+    f->priority_age = w.age;
+    f->priority_assoc = w.assoc;
+    f->priority_fs = w.fairshare;
+    f->priority_js = w.job_size;
+    f->priority_part = w.partition;
+    f->priority_qos = w.qos;
+    f->priority_site = job->site_factor;
+    f->nice = job->details->nice;
+    if (with_tres)
+        std::copy(s.weights.tres.begin(), s.weights.tres.end(), f->tres_weights);
+    const std::uint32_t prio = JobPriority::sum(w, j.site, j.nice);
+
+    // A job that may run in several partitions gets one priority each, in
+    // the order of its partition list sorted by tier, as the schedulers
+    // read priority_array.
+    if (job->part_ptr_list) {
+        const int count = list_count(job->part_ptr_list);
+        if (!job->priority_array)
+            job->priority_array = static_cast<std::uint32_t *>(xcalloc(count + 1, sizeof(std::uint32_t)));
+        list_sort(job->part_ptr_list, priority_sort_part_tier);
+        WeightedFactors per = w;
+        ListIterator it = list_iterator_create(job->part_ptr_list);
+        int i = 0;
+        while (void *p = list_next(it)) {
+            const PartitionFacts pf = partition_facts(static_cast<part_record_t *>(p));
+            const WeightedFactors pw = calc.weigh(j, pf, now);
+            per.partition = pw.partition;
+            per.tres_sum = pw.tres_sum;
+            const std::uint32_t v = JobPriority::sum(per, j.site, j.nice);
+            if (!s.has(tailfold::kIncrOnly) || job->priority_array[i] < v)
+                job->priority_array[i] = v;
+            ++i;
+        }
+        list_iterator_destroy(it);
+    }
+    if (!assoc_locked)
+        assoc_mgr_unlock(&locks);
+    return prio;
+}
+
+void recalc_job(job_record_t *job, time_t now)
+{
+    if (job->priority == 0 || IS_JOB_POWER_UP_NODE(job) ||
+        (!IS_JOB_PENDING(job) && !cfg.settings.has(tailfold::kCalculateRunning)))
+        return;
+    const std::uint32_t p = job_priority(job, now, true);
+    if (!cfg.settings.has(tailfold::kIncrOnly) || job->priority < p) {
+        job->priority = p;
+        last_job_update = time(NULL);
+    }
+}
+
+}  // namespace tf_prio

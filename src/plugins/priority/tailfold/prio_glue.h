@@ -1,0 +1,88 @@
+// priority/tailfold glue: what the plugin's files share.  GPL-2.0-or-later.
+//
+// The plugin is split by what each part touches in slurmctld:
+//   config.cc      slurm.conf -> core settings
+//   job_factors.cc job records -> core factors -> job->priority, prio_factors
+//   usage.cc       running jobs -> association and QoS usage; decay; reset
+//   fair_share.cc  association tree -> Fair Tree / classic -> assoc usage
+//   decay_pass.cc  the periodic pass (thread "tfdecay") and its state file
+//   sprio.cc       the sprio RPC
+// priority_tailfold.cc holds the plugin symbols and nothing else.
+#pragma once
+
+#include "src/plugins/common/slurm_cxx.h"
+
+extern "C" {
+#include "src/common/site_factor.h"
+#include "src/common/slurm_mcs.h"
+#include "src/slurmctld/acct_policy.h"
+}
+
+#include <cstdint>
+#include <ctime>
+#include <vector>
+
+#include "src/core/fair_share_classic.h"
+#include "src/core/job_priority.h"
+#include "src/core/priority_settings.h"
+#include "src/core/usage_decay.h"
+
+namespace tf_prio {
+
+// Settings read from slurm.conf.  Replaced only under slurmctld's job write
+// lock, which every reader holds (priority_p_set, the pass, sprio reads
+// copies made under it).
+struct Config {
+    tailfold::PrioritySettings settings;
+    std::uint32_t slurm_flags = 0;     // PriorityFlags as Slurm has them
+    bool calc_fairshare = true;        // false without slurmdbd
+    double decay_per_second = 1.0;     // from PriorityDecayHalfLife
+    tailfold::UsageReset reset = tailfold::UsageReset::kNone;
+    std::uint32_t calc_period_s = 300; // PriorityCalcPeriod
+};
+
+extern Config cfg;
+
+// config.cc: fill cfg from slurm_conf; logs each unsupported setting once.
+void load_config(bool at_startup);
+
+// job_factors.cc: recompute a job's priority (and priority_array and
+// prio_factors) at `now`.  The caller holds the job write lock and, if
+// assoc_locked, an assoc_mgr read (or write) lock on assoc and qos.
+std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked);
+// Recalculation of one job in a pass: skips held, non-pending (unless
+// CALCULATE_RUNNING) and power-up jobs, honours INCR_ONLY.
+void recalc_job(job_record_t *job, time_t now);
+// The association's fair-share factor as the job's priority uses it.
+double job_fairshare(const job_record_t *job);
+
+// usage.cc.  All need the job lock held and take assoc_mgr locks unless
+// told they are held.
+// Charge a job's usage for [from, to]; `final` at the job's end.  Returns
+// false if the job was already charged to its end.
+bool charge_job(job_record_t *job, time_t from, time_t to, bool final);
+void decay_usage(double factor);   // takes assoc W + qos W
+void reset_usage();                // takes assoc W + qos W
+// Remove from grp_used_tres_run_secs what running jobs used up to
+// `last_ran` (slurmctld re-adds their full limits at start-up and at
+// reconfigure).  Takes the job read lock itself.
+void release_run_secs_until(time_t last_ran);
+
+// fair_share.cc.  Caller holds assoc W.
+void fair_tree_pass();
+void classic_account_pass();
+void classic_assoc_usage(slurmdb_assoc_rec_t *assoc);  // also for sshare (assoc R held)
+
+// sprio.cc
+List factors_list(priority_factors_request_msg_t *req, uid_t uid);
+
+// decay_pass.cc
+bool start_decay_thread();
+void stop_decay_thread();
+time_t last_ran();  // the end of the last charged period (0: none yet)
+void request_reconfig();  // re-read decay and reset settings at the next pass
+
+// True inside slurmctld (false in sshare, which loads the plugin too).
+inline bool in_slurmctld() { return tf_in_slurmctld(); }
+
+}  // namespace tf_prio

@@ -1,0 +1,157 @@
+// priority/tailfold glue: the sprio RPC.  GPL-2.0-or-later.
+//
+// Reports the factors of the last recalculation (what the job's priority
+// was computed from), so PRIORITY = the sum of the columns = squeue's %Q.
+// A job in several partitions gets one row per partition with that
+// partition's factor and TRES factors.
+#include "prio_glue.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace tf_prio {
+
+static bool has_u32(List l, std::uint32_t v)
+{
+    if (!l)
+        return true;
+    ListIterator it = list_iterator_create(l);
+    bool found = false;
+    while (void *p = list_next(it))
+        if (*static_cast<std::uint32_t *>(p) == v) {
+            found = true;
+            break;
+        }
+    list_iterator_destroy(it);
+    return found;
+}
+
+static priority_factors_object_t *row(const job_record_t *job, part_record_t *part)
+{
+    auto *o = static_cast<priority_factors_object_t *>(xmalloc(sizeof(priority_factors_object_t)));
+    const priority_factors_object_t *f = job->prio_factors;
+    if (job->direct_set_prio || !f) {
+        o->direct_prio = job->priority;
+        o->priority_site = NICE_OFFSET;
+        o->nice = NICE_OFFSET;
+    } else {
+        *o = *f;
+        o->tres_names = NULL;
+        o->cluster_name = NULL;
+        if (f->tres_cnt && f->priority_tres) {
+            o->priority_tres = static_cast<double *>(xcalloc(f->tres_cnt, sizeof(double)));
+            memcpy(o->priority_tres, f->priority_tres, f->tres_cnt * sizeof(double));
+            o->tres_weights = static_cast<double *>(xcalloc(f->tres_cnt, sizeof(double)));
+            memcpy(o->tres_weights, f->tres_weights, f->tres_cnt * sizeof(double));
+        } else {
+            o->priority_tres = o->tres_weights = NULL;
+            o->tres_cnt = 0;
+        }
+    }
+    o->job_id = job->job_id;
+    o->user_id = job->user_id;
+    o->partition = part->name;  // not freed by sprio's destructor
+    return o;
+}
+
+// Per-partition factors for a job in several partitions.
+static void set_partition(priority_factors_object_t *o, const job_record_t *job, part_record_t *part)
+{
+    if (job->direct_set_prio || !job->prio_factors)
+        return;
+    const auto &s = cfg.settings;
+    o->priority_part = (s.has(tailfold::kNoNormalPart) ? part->priority_job_factor
+                                                       : part->norm_priority) *
+                       s.weights.partition;
+    if (!o->priority_tres)
+        return;
+    std::vector<double> counts(slurmctld_tres_cnt), totals(slurmctld_tres_cnt);
+    for (int i = 0; i < slurmctld_tres_cnt; ++i) {
+        if (job->tres_alloc_cnt && job->tres_alloc_cnt[i] != NO_CONSUME_VAL64)
+            counts[i] = job->tres_alloc_cnt[i];
+        else if (job->tres_req_cnt)
+            counts[i] = job->tres_req_cnt[i];
+        totals[i] = part->tres_cnt ? part->tres_cnt[i] : 0;
+    }
+    tailfold::JobFacts j;
+    j.tres = counts.data();
+    j.tres_count = counts.size();
+    tailfold::PartitionFacts p;
+    p.tres_total = totals.data();
+    tailfold::JobPriority(s, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)}).weigh(j, p, 0, o->priority_tres);
+}
+
+List factors_list(priority_factors_request_msg_t *req, uid_t uid)
+{
+    slurmctld_lock_t job_read = {};
+    job_read.job = READ_LOCK;
+    job_read.node = READ_LOCK;
+    job_read.part = READ_LOCK;
+    const time_t now = time(NULL);
+    const bool private_jobs = slurm_conf.private_data & PRIVATE_DATA_JOBS;
+    const bool sees_all = !private_jobs || validate_operator(uid);
+
+    lock_slurmctld(job_read);
+    std::vector<part_record_t *> wanted;
+    const bool part_filter = req && req->partitions && *req->partitions;
+    if (part_filter) {
+        std::string names = req->partitions;
+        size_t pos = 0;
+        while (pos <= names.size()) {
+            size_t end = names.find(',', pos);
+            if (end == std::string::npos)
+                end = names.size();
+            const std::string name = names.substr(pos, end - pos);
+            if (part_record_t *p = name.empty() ? nullptr : find_part_record(const_cast<char *>(name.c_str())))
+                wanted.push_back(p);
+            pos = end + 1;
+        }
+    }
+    auto part_ok = [&](part_record_t *p) {
+        return !part_filter || std::find(wanted.begin(), wanted.end(), p) != wanted.end();
+    };
+
+    List out = list_create(slurm_destroy_priority_factors_object);
+    const bool running_too = cfg.settings.has(tailfold::kCalculateRunning);
+    const bool accrue_always = cfg.settings.has(tailfold::kAccrueAlways);
+    ListIterator it = list_iterator_create(job_list);
+    while (void *p = list_next(it)) {
+        auto *job = static_cast<job_record_t *>(p);
+        if ((!running_too && !IS_JOB_PENDING(job)) || IS_JOB_REVOKED(job) || !job->details)
+            continue;
+        // Not eligible yet.
+        const time_t since = accrue_always ? job->details->submit_time : job->details->begin_time;
+        if (!since || since > now || job->priority == 0)
+            continue;
+        if (!sees_all && job->user_id != uid &&
+            !(slurm_mcs_get_privatedata() == 0
+                  ? assoc_mgr_is_user_acct_coord(acct_db_conn, uid, job->account)
+                  : mcs_g_check_mcs_label(uid, job->mcs_label, false) == 0))
+            continue;
+        if (req && (!has_u32(req->job_id_list, job->job_id) || !has_u32(req->uid_list, job->user_id)))
+            continue;
+        if (!job->part_ptr_list) {
+            if (job->part_ptr && part_ok(job->part_ptr))
+                list_append(out, row(job, job->part_ptr));
+            continue;
+        }
+        ListIterator pit = list_iterator_create(job->part_ptr_list);
+        while (void *pp = list_next(pit)) {
+            auto *part = static_cast<part_record_t *>(pp);
+            if (!part_ok(part))
+                continue;
+            priority_factors_object_t *o = row(job, part);
+            set_partition(o, job, part);
+            list_append(out, o);
+        }
+        list_iterator_destroy(pit);
+    }
+    list_iterator_destroy(it);
+    unlock_slurmctld(job_read);
+    if (!list_count(out))
+        FREE_NULL_LIST(out);
+    return out;
+}
+
+}  // namespace tf_prio
