@@ -34,7 +34,7 @@ sshare_rows() { sshare -a -l -P -n -o Account,User,RawShares,NormShares,RawUsage
 # Rows equal, numbers within `tol` (absolute), age columns (4 and 6) within age_tol.
 compare() {  # label a b tol age_tol
     local d
-    d=$(paste -d'#' <(echo "$2") <(echo "$3") | awk -F'#' -v tol="$4" -v atol="$5" '
+    d=$(paste -d'#' <(echo "$2") <(echo "$3") | awk -F"#" -v tol="$4" -v atol="${5:-}" '
         { na = split($1, a, "|"); nb = split($2, b, "|")
           if (na != nb) { print "row shape:", $1, "vs", $2; next }
           for (i = 1; i <= na; i++) {
