@@ -23,6 +23,7 @@ both_submit() {  # user sbatch-args...: the same job to both, ids must agree
     a=$(cd "$stock_dir/jobs" && runuser -u "$user" -- env SLURM_CONF="$stock_dir/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
     b=$(cd "$tf_dir/jobs" && runuser -u "$user" -- env SLURM_CONF="$tf_dir/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
     [ "$a" = "$b" ] || { fail "job ids diverged ($a vs $b) for: $*"; return 1; }
+    last_id=$a
 }
 queue_empty() { [ -z "$(on "$1" squeue -h -o %i)" ]; }
 # The end of the last priority pass: both plugins rewrite this file then.
@@ -75,6 +76,15 @@ run_set() {  # name max_age_s age_weight settings...
     both_submit carol -n 1 -t 5 --qos=standby --nice=7 --wrap 'sleep 1'
     both_submit alice -n 16 -N 4 -t 1000 -p long --qos=high --wrap 'sleep 1'
     both_submit bob -n 4 --mem=3000 -t 15 -p long,debug --wrap 'sleep 1'
+    # A held job is not listed; an operator's priority is shown as it is.
+    both_submit carol -n 2 -t 20 --wrap 'sleep 1'
+    local held=$last_id
+    both_submit alice -n 2 -t 20 --wrap 'sleep 1'
+    local fixed=$last_id
+    for d in "$stock_dir" "$tf_dir"; do
+        on "$d" scontrol hold "$held"
+        on "$d" scontrol update JobId="$fixed" Priority=424242
+    done
     local submitted
     submitted=$(date +%s)
 
@@ -97,7 +107,9 @@ run_set() {  # name max_age_s age_weight settings...
     rows=$(wc -l <<<"$sp_stock")
     check "$name: sprio lists the same $rows rows (job, partition, user)" \
         test "$(cut -d'|' -f1-3 <<<"$sp_stock")" = "$(cut -d'|' -f1-3 <<<"$sp_tf")"
-    check "$name: sprio has rows for every pending job" test "$rows" -ge 10
+    check "$name: sprio has a row for every pending job but the held one" test "$rows" -ge 11
+    check "$name: the held job is not listed" test -z "$(grep "^$held|" <<<"$sp_tf")"
+    check "$name: the operator's priority is shown" grep -q "^$fixed|.*|424242|" <<<"$sp_tf"
     local age_slack
     age_slack=$(awk -v d=$((t_stock - t_tf)) -v w="$w_age" -v m="$max_age" \
         'BEGIN { if (d < 0) d = -d; print d * w / m + 1 }')
@@ -126,7 +138,7 @@ run_set() {  # name max_age_s age_weight settings...
 
     # 5. sshare -a -l: shares exactly; usage within timing noise; Fair Tree
     #    ranks exactly.
-    local sfmt=Account,User,RawShares,NormShares,RawUsage,NormUsage,EffectvUsage,FairShare,LevelFS
+    local sfmt=Account,User,RawShares,NormShares,RawUsage,NormUsage,EffectvUsage,FairShare,LevelFS,TRESRunMins
     local ss_stock ss_tf
     ss_stock=$(on "$stock_dir" sshare -a -l -P -n -o "$sfmt")
     ss_tf=$(on "$tf_dir" sshare -a -l -P -n -o "$sfmt")
@@ -141,9 +153,12 @@ run_set() {  # name max_age_s age_weight settings...
           if (rel(a[5], b[5]) > 0.25) print a[1], a[2], "RawUsage", a[5], b[5]
           if (rel(a[7], b[7]) > 0.25) print a[1], a[2], "EffectvUsage", a[7], b[7]
           if (a[8] != b[8]) print a[1], a[2], "FairShare", a[8], b[8]
-          if (rel(a[9], b[9]) > 0.25) print a[1], a[2], "LevelFS", a[9], b[9] }')
+          if (rel(a[9], b[9]) > 0.25) print a[1], a[2], "LevelFS", a[9], b[9]
+          if (a[10] != b[10]) print a[1], a[2], "TRESRunMins", a[10], b[10] }')
     [ -z "$diffs" ] || echo "$diffs" | sed 's/^/    /'
-    check "$name: sshare matches (usage within timing noise, fair share exactly)" test -z "$diffs"
+    check "$name: sshare matches (usage within timing noise; fair share and running TRES-minutes exactly)" test -z "$diffs"
+    check "$name: no running TRES-minutes are left once every job has ended" \
+        test -z "$(cut -d'|' -f10 <<<"$ss_tf" | tr ',' '\n' | grep -v '=0$' | grep .)"
     check "$name: usage was charged (alice's raw usage > 0)" \
         awk -F'|' '$2 == "alice" && $5 > 0 {found = 1} END {exit !found}' <<<"$ss_tf"
 }
@@ -159,5 +174,5 @@ run_set flags-raw 3600 100 \
     PriorityWeightAge=100 PriorityWeightFairshare=5000 PriorityWeightJobSize=90000 \
     PriorityWeightPartition=10 PriorityWeightQOS=3 PriorityWeightAssoc=40 \
     PriorityWeightTRES=CPU=7 PriorityFavorSmall=YES \
-    PriorityFlags=SMALL_RELATIVE_TO_TIME,NO_NORMAL_PART,NO_NORMAL_QOS,NO_NORMAL_TRES,NO_NORMAL_ASSOC,ACCRUE_ALWAYS
+    PriorityFlags=SMALL_RELATIVE_TO_TIME,NO_NORMAL_PART,NO_NORMAL_QOS,NO_NORMAL_TRES,NO_NORMAL_ASSOC,ACCRUE_ALWAYS,INCR_ONLY,CALCULATE_RUNNING
 finish

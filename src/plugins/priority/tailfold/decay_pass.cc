@@ -180,17 +180,22 @@ void pass()
     job_write.job = WRITE_LOCK;
     job_write.node = READ_LOCK;
     job_write.part = READ_LOCK;
+    // The settings this pass uses, read under the lock reconfigure swaps
+    // them under.
+    lock_slurmctld(job_write);
+    const bool fair_tree = cfg.settings.has(tailfold::kFairTree);
+    const bool fairshare = cfg.calc_fairshare;
+    const double per_second = cfg.decay_per_second;
     if (g_reconfig.exchange(false)) {
-        lock_slurmctld(job_write);
         g_reset_mode = cfg.reset;
         g_next_reset = 0;
-        unlock_slurmctld(job_write);
     }
+    unlock_slurmctld(job_write);
+
     maybe_reset(now);
-    const bool fair_tree = cfg.settings.has(tailfold::kFairTree);
     assoc_mgr_lock_t assoc_w = {};
     assoc_w.assoc = WRITE_LOCK;
-    if (!fair_tree && cfg.calc_fairshare) {
+    if (!fair_tree && fairshare) {
         assoc_mgr_lock(&assoc_w);
         classic_account_pass();
         assoc_mgr_unlock(&assoc_w);
@@ -198,7 +203,8 @@ void pass()
 
     const time_t last = g_last_ran;
     if (last && now > last) {
-        decay_usage(tailfold::decay_over(cfg.decay_per_second, difftime(now, last)));
+        if (fairshare)
+            decay_usage(tailfold::decay_over(per_second, difftime(now, last)));
         lock_slurmctld(job_write);
         site_factor_g_update();
         if (!fair_tree) {
@@ -222,7 +228,7 @@ void pass()
         lock_slurmctld(job_write);
         for_each_job([](job_record_t *job, time_t t) { (void)charge_running(job, t); }, now);
         unlock_slurmctld(job_write);
-        if (cfg.calc_fairshare) {
+        if (fairshare) {
             assoc_mgr_lock(&assoc_w);
             fair_tree_pass();
             assoc_mgr_unlock(&assoc_w);

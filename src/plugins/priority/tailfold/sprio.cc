@@ -31,11 +31,11 @@ static priority_factors_object_t *row(const job_record_t *job, part_record_t *pa
 {
     auto *o = static_cast<priority_factors_object_t *>(xmalloc(sizeof(priority_factors_object_t)));
     const priority_factors_object_t *f = job->prio_factors;
-    if (job->direct_set_prio || !f) {
+    // As priority/multifactor sends them: an operator's priority alone (the
+    // other fields 0), else the factors of the last recalculation.
+    if (job->direct_set_prio) {
         o->direct_prio = job->priority;
-        o->priority_site = NICE_OFFSET;
-        o->nice = NICE_OFFSET;
-    } else {
+    } else if (f) {
         *o = *f;
         o->tres_names = NULL;
         o->cluster_name = NULL;

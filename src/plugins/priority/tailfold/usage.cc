@@ -17,14 +17,13 @@ static bool limits_enforced()
 }
 
 // Take `delta` TRES-seconds off a running budget, never below zero.
-static void release(std::uint64_t &budget, std::uint64_t delta, const char *what, std::uint32_t id,
-                    const char *name, int tres, std::uint32_t job_id)
+static void release(std::uint64_t &budget, std::uint64_t delta, const char *what, const char *name,
+                    int tres, std::uint32_t job_id)
 {
     if (delta > budget) {
         error("priority/tailfold: JobId=%u: %s %s TRES %s grp_used_tres_run_secs underflow: "
               "%" PRIu64 " to remove, %" PRIu64 " left",
               job_id, what, name ? name : "", assoc_mgr_tres_name_array[tres], delta, budget);
-        (void)id;
         budget = 0;
     } else {
         budget -= delta;
@@ -34,8 +33,8 @@ static void release(std::uint64_t &budget, std::uint64_t delta, const char *what
 // TRES bookkeeping is kept only with AccountingStorageEnforce=limits, as
 // slurmctld only sets up the running budgets then.
 static void tres_bookkeeping(std::uint64_t *run_secs, long double *tres_raw, const double *per_tres,
-                             const std::uint64_t *release_secs, const char *what, std::uint32_t id,
-                             const char *name, std::uint32_t job_id)
+                             const std::uint64_t *release_secs, const char *what, const char *name,
+                             std::uint32_t job_id)
 {
     if (!limits_enforced())
         return;
@@ -44,7 +43,7 @@ static void tres_bookkeeping(std::uint64_t *run_secs, long double *tres_raw, con
             continue;
         if (per_tres && tres_raw)
             tres_raw[i] += per_tres[i];
-        release(run_secs[i], release_secs[i], what, id, name, i, job_id);
+        release(run_secs[i], release_secs[i], what, name, i, job_id);
     }
 }
 
@@ -58,7 +57,7 @@ static void charge_qos(slurmdb_qos_rec_t *qos, const tailfold::UsageCharge &c, s
     qos->usage->usage_raw += static_cast<long double>(no_decay ? c.billed_nodecay : c.billed);
     tres_bookkeeping(qos->usage->grp_used_tres_run_secs, qos->usage->usage_tres_raw,
                      (no_decay ? tres_nodecay : tres_decayed).data(), tres_release.data(), "QOS",
-                     qos->id, qos->name, job_id);
+                     qos->name, job_id);
 }
 
 bool charge_job(job_record_t *job, time_t from, time_t to, bool final)
@@ -107,14 +106,17 @@ bool charge_job(job_record_t *job, time_t from, time_t to, bool final)
         a->usage->grp_used_wall += c.wall;
         a->usage->usage_raw += static_cast<long double>(c.billed);
         tres_bookkeeping(a->usage->grp_used_tres_run_secs, a->usage->usage_tres_raw,
-                         tres_decayed.data(), tres_release.data(), "assoc", a->id, a->acct,
+                         tres_decayed.data(), tres_release.data(), "assoc", a->acct,
                          job->job_id);
     }
     assoc_mgr_unlock(&locks);
     return true;
 }
 
-static void scale(slurmdb_assoc_usage_t *u, double f)
+// Multiply the stored usage of an association or QoS (both usage structs
+// have these three fields).
+template <typename Usage>
+static void scale(Usage *u, double f)
 {
     u->usage_raw *= f;
     for (int i = 0; i < slurmctld_tres_cnt; ++i)
@@ -122,73 +124,49 @@ static void scale(slurmdb_assoc_usage_t *u, double f)
     u->grp_used_wall *= f;
 }
 
-void decay_usage(double factor)
+// Scale every association's usage (root included, and accounts' separate
+// leaf usage, the usage of deleted children their totals are rebuilt from)
+// and every QoS's, under assoc W + qos W.  reset: scale by 0 and drop the
+// leaf usage of deleted children; decay: skip NoDecay QoS.
+static void scale_all(double f, bool reset)
 {
-    if (!cfg.calc_fairshare || factor == 1.0)
-        return;
     assoc_mgr_lock_t locks = {};
     locks.assoc = WRITE_LOCK;
     locks.qos = WRITE_LOCK;
     assoc_mgr_lock(&locks);
-    // Every association, root included, and accounts' separate leaf usage
-    // (the usage of deleted children, which their totals are rebuilt from).
     ListIterator it = list_iterator_create(assoc_mgr_assoc_list);
     while (void *p = list_next(it)) {
         auto *a = static_cast<slurmdb_assoc_rec_t *>(p);
-        scale(a->usage, factor);
-        if (a->leaf_usage && a->leaf_usage != a->usage)
-            scale(a->leaf_usage, factor);
-    }
-    list_iterator_destroy(it);
-    it = list_iterator_create(assoc_mgr_qos_list);
-    while (void *p = list_next(it)) {
-        auto *q = static_cast<slurmdb_qos_rec_t *>(p);
-        if (q->flags & QOS_FLAG_NO_DECAY)
+        scale(a->usage, f);
+        if (!a->leaf_usage || a->leaf_usage == a->usage)
             continue;
-        q->usage->usage_raw *= factor;
-        for (int i = 0; i < slurmctld_tres_cnt; ++i)
-            q->usage->usage_tres_raw[i] *= factor;
-        q->usage->grp_used_wall *= factor;
-    }
-    list_iterator_destroy(it);
-    assoc_mgr_unlock(&locks);
-}
-
-static void zero(slurmdb_assoc_usage_t *u)
-{
-    u->usage_raw = 0;
-    for (int i = 0; i < slurmctld_tres_cnt; ++i)
-        u->usage_tres_raw[i] = 0;
-    u->grp_used_wall = 0;
-}
-
-void reset_usage()
-{
-    assoc_mgr_lock_t locks = {};
-    locks.assoc = WRITE_LOCK;
-    locks.qos = WRITE_LOCK;
-    assoc_mgr_lock(&locks);
-    ListIterator it = list_iterator_create(assoc_mgr_assoc_list);
-    while (void *p = list_next(it)) {
-        auto *a = static_cast<slurmdb_assoc_rec_t *>(p);
-        zero(a->usage);
-        // Deleted children's usage goes with the reset.
-        if (a->leaf_usage && a->leaf_usage != a->usage) {
+        if (reset) {
             slurmdb_destroy_assoc_usage(a->leaf_usage);
             a->leaf_usage = NULL;
+        } else {
+            scale(a->leaf_usage, f);
         }
     }
     list_iterator_destroy(it);
     it = list_iterator_create(assoc_mgr_qos_list);
     while (void *p = list_next(it)) {
         auto *q = static_cast<slurmdb_qos_rec_t *>(p);
-        q->usage->usage_raw = 0;
-        for (int i = 0; i < slurmctld_tres_cnt; ++i)
-            q->usage->usage_tres_raw[i] = 0;
-        q->usage->grp_used_wall = 0;
+        if (reset || !(q->flags & QOS_FLAG_NO_DECAY))
+            scale(q->usage, f);
     }
     list_iterator_destroy(it);
     assoc_mgr_unlock(&locks);
+}
+
+void decay_usage(double factor)
+{
+    if (factor != 1.0)
+        scale_all(factor, false);
+}
+
+void reset_usage()
+{
+    scale_all(0.0, true);
     info("priority/tailfold: usage reset (PriorityUsageResetPeriod)");
 }
 
@@ -221,14 +199,13 @@ void release_run_secs_until(time_t last_ran)
                           : static_cast<std::uint64_t>(job->tres_alloc_cnt[i] * secs);
         if (job->qos_ptr)
             tres_bookkeeping(job->qos_ptr->usage->grp_used_tres_run_secs, nullptr, nullptr,
-                             used.data(), "QOS", job->qos_ptr->id, job->qos_ptr->name, job->job_id);
+                             used.data(), "QOS", job->qos_ptr->name, job->job_id);
         if (job->part_ptr && job->part_ptr->qos_ptr && job->part_ptr->qos_ptr != job->qos_ptr)
             tres_bookkeeping(job->part_ptr->qos_ptr->usage->grp_used_tres_run_secs, nullptr, nullptr,
-                             used.data(), "QOS", job->part_ptr->qos_ptr->id,
-                             job->part_ptr->qos_ptr->name, job->job_id);
+                             used.data(), "QOS", job->part_ptr->qos_ptr->name, job->job_id);
         for (slurmdb_assoc_rec_t *a = job->assoc_ptr; a; a = a->usage->parent_assoc_ptr)
             tres_bookkeeping(a->usage->grp_used_tres_run_secs, nullptr, nullptr, used.data(),
-                             "assoc", a->id, a->acct, job->job_id);
+                             "assoc", a->acct, job->job_id);
     }
     list_iterator_destroy(it);
     assoc_mgr_unlock(&locks);
