@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "duration_factor.h"
+
 namespace tailfold {
 
 JobPriority::JobPriority(const PrioritySettings &settings, ClusterSize cluster)
@@ -78,6 +80,11 @@ WeightedFactors JobPriority::weigh(const JobFacts &job, const PartitionFacts &pa
     if (w.qos && job.qos_priority)
         out.qos = (s_.has(kNoNormalQos) ? job.qos_priority : job.qos_priority_norm) * w.qos;
 
+    if (s_.duration.weight)
+        out.duration = static_cast<std::int64_t>(
+            std::floor(s_.duration.weight * duration_factor(job.expected_runtime_s, s_.duration.min_s,
+                                                            s_.duration_max_s, s_.duration.scale)));
+
     const std::size_t n = std::min(job.tres_count, w.tres.size());
     for (std::size_t i = 0; i < job.tres_count; ++i) {
         double f = 0;
@@ -99,7 +106,7 @@ WeightedFactors JobPriority::weigh(const JobFacts &job, const PartitionFacts &pa
 std::uint32_t JobPriority::sum(const WeightedFactors &w, std::int64_t site, std::int64_t nice)
 {
     double p = w.age + w.assoc + w.fairshare + w.job_size + w.partition + w.qos + w.tres_sum +
-               static_cast<double>(site) - static_cast<double>(nice);
+               static_cast<double>(site + w.duration) - static_cast<double>(nice);
     if (!(p >= 1))  // also catches NaN; 0 is reserved for held jobs
         return 1;
     if (p >= 4294967295.0)

@@ -7,6 +7,7 @@
 //
 //   priority = site + w_age*age + w_assoc*assoc + w_fs*fs + w_js*js
 //            + w_part*part + w_qos*qos + sum_i(w_tres_i * tres_i) - nice
+//            + floor(w_duration * duration)          (tailfold's boost)
 //
 // each factor in [0,1] unless a NO_NORMAL_* flag makes it raw; the result
 // truncated to an integer in [1, 2^32-1] (0 means held).
@@ -48,6 +49,7 @@ struct JobFacts {
     std::int64_t nice = 0;          // nice (Slurm stores it + NICE_OFFSET)
     const double *tres = nullptr;   // per TRES: allocated, else requested count
     std::size_t tres_count = 0;
+    double expected_runtime_s = 0;  // for the duration boost (runtime_estimator.h)
 };
 
 // The partition the priority is computed for (a job asking for several
@@ -64,6 +66,9 @@ struct PartitionFacts {
 struct WeightedFactors {
     double age = 0, assoc = 0, fairshare = 0, job_size = 0, partition = 0, qos = 0;
     double tres_sum = 0;  // sum of the weighted TRES factors
+    // The duration boost, weighted and whole: Slurm's sprio has no column
+    // for it, so it is shown in SITE, which holds whole numbers only.
+    std::int64_t duration = 0;
 };
 
 class JobPriority {

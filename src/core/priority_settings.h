@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "duration_params.h"
+
 namespace tailfold {
 
 // PriorityFlags that change the arithmetic (slurm.conf(5)).
@@ -34,6 +36,9 @@ struct PrioritySettings {
     std::uint32_t flags = kFairTree;
     std::int64_t max_age_s = 7 * 24 * 3600;  // PriorityMaxAge (default 7-0)
     bool favor_small = false;                // PriorityFavorSmall
+    DurationParams duration;                 // PriorityParameters duration_*
+    std::int64_t duration_max_s = 0;         // resolved upper bound (duration_max or the
+                                             // largest partition MaxTime)
 
     bool has(PriorityFlag f) const { return (flags & f) != 0; }
 };

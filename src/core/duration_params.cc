@@ -1,0 +1,136 @@
+// tailfold core: PriorityParameters.  GPL-2.0-or-later.
+#include "duration_params.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+namespace tailfold {
+
+namespace {
+
+std::string trim(const std::string &s)
+{
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos)
+        return {};
+    const auto e = s.find_last_not_of(" \t");
+    return s.substr(b, e - b + 1);
+}
+
+std::optional<std::uint32_t> parse_u32(const std::string &v)
+{
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    errno = 0;
+    const unsigned long long n = std::strtoull(v.c_str(), nullptr, 10);
+    if (errno || n > UINT32_MAX)
+        return std::nullopt;
+    return static_cast<std::uint32_t>(n);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_duration_seconds(const std::string &text)
+{
+    std::string v = trim(text);
+    if (v.empty())
+        return std::nullopt;
+    std::int64_t unit = 1;
+    switch (v.back()) {
+    case 's': unit = 1; v.pop_back(); break;
+    case 'm': unit = 60; v.pop_back(); break;
+    case 'h': unit = 3600; v.pop_back(); break;
+    case 'd': unit = 86400; v.pop_back(); break;
+    default: break;
+    }
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 12)
+        return std::nullopt;
+    return static_cast<std::int64_t>(std::strtoll(v.c_str(), nullptr, 10)) * unit;
+}
+
+const char *to_string(DurationSource s)
+{
+    switch (s) {
+    case DurationSource::kLimit: return "limit";
+    case DurationSource::kHistory: return "history";
+    default: return "auto";
+    }
+}
+
+bool parse_duration_params(const char *text, DurationParams &out, std::string &error)
+{
+    DurationParams p;  // defaults; `out` changes only if everything parses
+    const std::string all = text ? text : "";
+    std::size_t pos = 0;
+    while (pos <= all.size()) {
+        std::size_t end = all.find(',', pos);
+        if (end == std::string::npos)
+            end = all.size();
+        const std::string item = trim(all.substr(pos, end - pos));
+        pos = end + 1;
+        if (item.empty())
+            continue;
+        const auto eq = item.find('=');
+        const std::string key = trim(item.substr(0, eq));
+        const std::string val = eq == std::string::npos ? "" : trim(item.substr(eq + 1));
+        auto bad = [&](const std::string &why) {
+            error = "PriorityParameters: " + key + "=" + val + ": " + why;
+            return false;
+        };
+        if (eq == std::string::npos) {
+            error = "PriorityParameters: '" + item + "' is not key=value";
+            return false;
+        }
+        if (key == "duration_weight") {
+            auto n = parse_u32(val);
+            if (!n)
+                return bad("not a whole number from 0 to 4294967295");
+            p.weight = *n;
+        } else if (key == "duration_source") {
+            if (val == "limit")
+                p.source = DurationSource::kLimit;
+            else if (val == "history")
+                p.source = DurationSource::kHistory;
+            else if (val == "auto")
+                p.source = DurationSource::kAuto;
+            else
+                return bad("must be limit, history or auto");
+        } else if (key == "duration_scale") {
+            if (val == "log")
+                p.scale = DurationScale::kLog;
+            else if (val == "linear")
+                p.scale = DurationScale::kLinear;
+            else
+                return bad("must be log or linear");
+        } else if (key == "duration_min" || key == "duration_max") {
+            auto s = parse_duration_seconds(val);
+            if (!s)
+                return bad("not a duration (seconds, or a number with s, m, h or d)");
+            (key == "duration_min" ? p.min_s : p.max_s) = *s;
+        } else if (key == "duration_history_runs") {
+            auto n = parse_u32(val);
+            if (!n || *n < 1 || *n > 2)
+                return bad("must be 1 or 2 (the estimate is the mean of the last two runs)");
+            p.history_runs = *n;
+        } else if (key == "duration_store_max") {
+            auto n = parse_u32(val);
+            if (!n || *n < 1)
+                return bad("must be a whole number of at least 1");
+            p.store_max = *n;
+        } else {
+            error = "PriorityParameters: unknown key '" + key + "' (tailfold knows duration_weight, "
+                    "duration_source, duration_scale, duration_min, duration_max, "
+                    "duration_history_runs, duration_store_max)";
+            return false;
+        }
+    }
+    if (p.max_s && p.max_s <= p.min_s) {
+        error = "PriorityParameters: duration_max must be larger than duration_min";
+        return false;
+    }
+    out = p;
+    return true;
+}
+
+}  // namespace tailfold

@@ -1,0 +1,135 @@
+// tailfold core: expected runtimes.  GPL-2.0-or-later.
+#include "runtime_estimator.h"
+
+#include <algorithm>
+
+namespace tailfold {
+
+const char *to_string(EstimateOrigin o)
+{
+    switch (o) {
+    case EstimateOrigin::kJobHistory: return "history";
+    case EstimateOrigin::kUserHistory: return "user-history";
+    default: return "limit";
+    }
+}
+
+std::string RuntimeEstimator::job_key(std::uint32_t uid, const std::string &account,
+                                      const std::string &name)
+{
+    // Unit separator: cannot appear in Slurm account or job names.
+    return std::to_string(uid) + '\x1f' + account + '\x1f' + name;
+}
+
+void RuntimeEstimator::add_run(RunHistory &h, std::int64_t runtime)
+{
+    h.last[1] = h.last[0];
+    h.last[0] = runtime;
+    if (h.runs < UINT32_MAX)
+        ++h.runs;
+    h.stamp = ++clock_;
+}
+
+void RuntimeEstimator::record(std::uint32_t uid, const std::string &account,
+                              const std::string &name, std::int64_t runtime_s,
+                              std::int64_t limit_s, bool hit_limit)
+{
+    if (runtime_s <= 0)
+        return;
+    if (hit_limit && limit_s > 0)
+        runtime_s = std::max(runtime_s, limit_s);
+    add_run(jobs_[job_key(uid, account, name)], runtime_s);
+    add_run(users_[uid], runtime_s);
+    evict();
+}
+
+Estimate RuntimeEstimator::estimate(std::uint32_t uid, const std::string &account,
+                                    const std::string &name, std::int64_t limit_s,
+                                    DurationSource source, std::uint32_t history_runs) const
+{
+    Estimate e;
+    e.seconds = limit_s > 0 ? static_cast<double>(limit_s) : 0;
+    if (source == DurationSource::kLimit)
+        return e;
+    auto take = [&](const RunHistory &h, EstimateOrigin o) {
+        e.seconds = h.mean();
+        if (limit_s > 0)
+            e.seconds = std::min(e.seconds, static_cast<double>(limit_s));
+        e.origin = o;
+    };
+    const std::uint32_t need = source == DurationSource::kAuto ? std::max(history_runs, 1u) : 1;
+    auto j = jobs_.find(job_key(uid, account, name));
+    if (j != jobs_.end() && j->second.runs >= need) {
+        take(j->second, EstimateOrigin::kJobHistory);
+        return e;
+    }
+    if (source == DurationSource::kHistory) {
+        auto u = users_.find(uid);
+        if (u != users_.end() && u->second.runs >= 1)
+            take(u->second, EstimateOrigin::kUserHistory);
+    }
+    return e;
+}
+
+void RuntimeEstimator::set_max_entries(std::uint32_t n)
+{
+    max_ = n ? n : 1;
+    evict();
+}
+
+void RuntimeEstimator::clear()
+{
+    jobs_.clear();
+    users_.clear();
+    clock_ = 0;
+}
+
+// Drop the oldest tenth beyond the bound at once, so eviction is rare.
+void RuntimeEstimator::evict()
+{
+    if (size() <= max_)
+        return;
+    std::vector<std::uint64_t> stamps;
+    stamps.reserve(size());
+    for (const auto &kv : jobs_)
+        stamps.push_back(kv.second.stamp);
+    for (const auto &kv : users_)
+        stamps.push_back(kv.second.stamp);
+    const std::size_t keep = max_ - max_ / 10;
+    const std::size_t drop = stamps.size() - std::min<std::size_t>(keep, stamps.size());
+    if (!drop)
+        return;
+    std::nth_element(stamps.begin(), stamps.begin() + (drop - 1), stamps.end());
+    const std::uint64_t cut = stamps[drop - 1];
+    for (auto it = jobs_.begin(); it != jobs_.end();)
+        it = it->second.stamp <= cut ? jobs_.erase(it) : std::next(it);
+    for (auto it = users_.begin(); it != users_.end();)
+        it = it->second.stamp <= cut ? users_.erase(it) : std::next(it);
+}
+
+std::vector<RuntimeEstimator::Entry> RuntimeEstimator::entries() const
+{
+    std::vector<Entry> out;
+    out.reserve(size());
+    for (const auto &kv : jobs_) {
+        const std::string &k = kv.first;
+        const auto a = k.find('\x1f'), b = k.find('\x1f', a + 1);
+        out.push_back({static_cast<std::uint32_t>(std::stoul(k.substr(0, a))),
+                       k.substr(a + 1, b - a - 1), k.substr(b + 1), false, kv.second});
+    }
+    for (const auto &kv : users_)
+        out.push_back({kv.first, "", "", true, kv.second});
+    std::sort(out.begin(), out.end(),
+              [](const Entry &x, const Entry &y) { return x.history.stamp < y.history.stamp; });
+    return out;
+}
+
+void RuntimeEstimator::restore(const Entry &e)
+{
+    RunHistory &h = e.user_level ? users_[e.uid] : jobs_[job_key(e.uid, e.account, e.name)];
+    h = e.history;
+    h.stamp = ++clock_;  // entries() gives them oldest first
+    evict();
+}
+
+}  // namespace tailfold

@@ -1,0 +1,82 @@
+// tailfold core: expected runtimes, from time limits or learned from
+// finished jobs.  GPL-2.0-or-later.
+//
+// History is kept per (user, account, job name) and per user: the last two
+// runtimes and how many runs were seen.  The estimate is the mean of the
+// last two (as EASY++ does), never above the job's own limit.  A job that
+// hit its limit counts as at least its limit: it might have run longer,
+// and taking a long job for a short one costs far more than the reverse.
+//
+//   limit    the job's time limit
+//   history  job history, else the user's history, else the limit
+//   auto     job history once it has `history_runs` runs, else the limit
+//
+// The store is bounded: past `max_entries`, the entries updated longest ago
+// are dropped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "duration_params.h"
+
+namespace tailfold {
+
+struct RunHistory {
+    std::int64_t last[2] = {0, 0};  // most recent first; 0 = none
+    std::uint32_t runs = 0;         // runs seen (saturating)
+    std::uint64_t stamp = 0;        // update order, for eviction
+    double mean() const { return runs >= 2 && last[1] ? (last[0] + last[1]) / 2.0 : last[0]; }
+};
+
+enum class EstimateOrigin { kLimit, kJobHistory, kUserHistory };
+const char *to_string(EstimateOrigin o);
+
+struct Estimate {
+    double seconds = 0;
+    EstimateOrigin origin = EstimateOrigin::kLimit;
+};
+
+class RuntimeEstimator {
+  public:
+    explicit RuntimeEstimator(std::uint32_t max_entries = 100000) : max_(max_entries ? max_entries : 1) {}
+
+    // A finished job.  runtime_s <= 0 is ignored (a job that never ran).
+    // limit_s <= 0 means no limit.
+    void record(std::uint32_t uid, const std::string &account, const std::string &name,
+                std::int64_t runtime_s, std::int64_t limit_s, bool hit_limit);
+
+    // limit_s <= 0 means no limit: history is then not capped, and the
+    // "limit" estimate is 0 (unknown).
+    Estimate estimate(std::uint32_t uid, const std::string &account, const std::string &name,
+                      std::int64_t limit_s, DurationSource source, std::uint32_t history_runs) const;
+
+    std::size_t size() const { return jobs_.size() + users_.size(); }
+    void set_max_entries(std::uint32_t n);
+    void clear();
+
+    // For the store: every entry.  An entry with an empty account and name
+    // and user_level set is a user's history.
+    struct Entry {
+        std::uint32_t uid;
+        std::string account, name;
+        bool user_level;
+        RunHistory history;
+    };
+    std::vector<Entry> entries() const;
+    void restore(const Entry &e);  // as saved, keeping stamps' order
+
+  private:
+    static std::string job_key(std::uint32_t uid, const std::string &account, const std::string &name);
+    void add_run(RunHistory &h, std::int64_t runtime);
+    void evict();
+
+    std::uint32_t max_;
+    std::uint64_t clock_ = 0;
+    std::unordered_map<std::string, RunHistory> jobs_;
+    std::unordered_map<std::uint32_t, RunHistory> users_;
+};
+
+}  // namespace tailfold

@@ -1,0 +1,202 @@
+// Unit tests: runtime estimates and their store.
+#include "src/core/estimate_store.h"
+#include "src/core/runtime_estimator.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace tailfold;
+
+TEST(Estimator, ColdStartUsesTheLimit)
+{
+    RuntimeEstimator e;
+    for (auto src : {DurationSource::kLimit, DurationSource::kHistory, DurationSource::kAuto}) {
+        const Estimate x = e.estimate(1000, "phys", "sim", 3600, src, 2);
+        EXPECT_EQ(x.seconds, 3600);
+        EXPECT_EQ(x.origin, EstimateOrigin::kLimit);
+    }
+}
+
+TEST(Estimator, MeanOfTheLastTwoRuns)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 100, 3600, false);
+    e.record(1000, "phys", "sim", 200, 3600, false);
+    e.record(1000, "phys", "sim", 400, 3600, false);
+    const Estimate x = e.estimate(1000, "phys", "sim", 3600, DurationSource::kHistory, 2);
+    EXPECT_EQ(x.seconds, 300);
+    EXPECT_EQ(x.origin, EstimateOrigin::kJobHistory);
+}
+
+TEST(Estimator, NeverAboveTheJobsOwnLimit)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 5000, 7200, false);
+    e.record(1000, "phys", "sim", 5000, 7200, false);
+    EXPECT_EQ(e.estimate(1000, "phys", "sim", 600, DurationSource::kHistory, 2).seconds, 600);
+    EXPECT_EQ(e.estimate(1000, "phys", "sim", 0, DurationSource::kHistory, 2).seconds, 5000);  // no limit
+}
+
+TEST(Estimator, ATimedOutJobCountsAsAtLeastItsLimit)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 3590, 3600, true);  // killed at the limit, ended a bit early
+    EXPECT_EQ(e.estimate(1000, "phys", "sim", 7200, DurationSource::kHistory, 1).seconds, 3600);
+}
+
+TEST(Estimator, FallbackChainJobThenUserThenLimit)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "other", 500, 3600, false);
+    // history: no job history for "sim", so the user's.
+    Estimate x = e.estimate(1000, "phys", "sim", 3600, DurationSource::kHistory, 2);
+    EXPECT_EQ(x.seconds, 500);
+    EXPECT_EQ(x.origin, EstimateOrigin::kUserHistory);
+    // Another user: the limit.
+    x = e.estimate(2000, "phys", "sim", 3600, DurationSource::kHistory, 2);
+    EXPECT_EQ(x.origin, EstimateOrigin::kLimit);
+    EXPECT_EQ(x.seconds, 3600);
+}
+
+TEST(Estimator, AutoWaitsForEnoughRunsOfTheSameJob)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 100, 3600, false);
+    EXPECT_EQ(e.estimate(1000, "phys", "sim", 3600, DurationSource::kAuto, 2).origin, EstimateOrigin::kLimit);
+    EXPECT_EQ(e.estimate(1000, "phys", "sim", 3600, DurationSource::kAuto, 1).origin, EstimateOrigin::kJobHistory);
+    e.record(1000, "phys", "sim", 300, 3600, false);
+    const Estimate x = e.estimate(1000, "phys", "sim", 3600, DurationSource::kAuto, 2);
+    EXPECT_EQ(x.origin, EstimateOrigin::kJobHistory);
+    EXPECT_EQ(x.seconds, 200);
+    // auto never uses another job's history.
+    EXPECT_EQ(e.estimate(1000, "phys", "new", 3600, DurationSource::kAuto, 1).origin, EstimateOrigin::kLimit);
+}
+
+TEST(Estimator, IgnoresJobsThatNeverRan)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 0, 3600, false);
+    EXPECT_EQ(e.size(), 0u);
+}
+
+TEST(Estimator, BoundedDroppingTheOldest)
+{
+    RuntimeEstimator e(100);
+    for (int i = 0; i < 500; ++i)
+        e.record(static_cast<std::uint32_t>(i), "a", "n", 10 + i, 0, false);
+    EXPECT_LE(e.size(), 100u);
+    // The newest user is kept, the first is gone.
+    EXPECT_EQ(e.estimate(499, "a", "n", 0, DurationSource::kHistory, 1).origin, EstimateOrigin::kJobHistory);
+    EXPECT_EQ(e.estimate(0, "a", "n", 9999, DurationSource::kHistory, 1).origin, EstimateOrigin::kLimit);
+}
+
+class StoreTest : public ::testing::Test {
+  protected:
+    void SetUp() override
+    {
+        char tmpl[] = "/tmp/tailfold-store-XXXXXX";
+        ASSERT_NE(mkdtemp(tmpl), nullptr);
+        dir_ = tmpl;
+        path_ = dir_ + "/estimates.json";
+    }
+    void TearDown() override
+    {
+        unlink(path_.c_str());
+        unlink((path_ + ".new").c_str());
+        rmdir(dir_.c_str());
+    }
+    void write(const std::string &text)
+    {
+        std::ofstream(path_) << text;
+    }
+    std::string dir_, path_;
+};
+
+TEST_F(StoreTest, RoundTrip)
+{
+    RuntimeEstimator a;
+    a.record(1000, "phys", "sim \"quoted\" é", 100, 3600, false);
+    a.record(1000, "phys", "sim \"quoted\" é", 300, 3600, false);
+    a.record(2000, "chem", "md", 7000, 3600, true);
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, a, err)) << err;
+    RuntimeEstimator b;
+    ASSERT_EQ(load_estimates(path_, b, err), LoadResult::kLoaded) << err;
+    EXPECT_EQ(b.size(), a.size());
+    for (auto src : {DurationSource::kHistory, DurationSource::kAuto}) {
+        EXPECT_EQ(b.estimate(1000, "phys", "sim \"quoted\" é", 3600, src, 2).seconds, 200);
+        EXPECT_EQ(b.estimate(2000, "chem", "md", 9000, src, 1).seconds, 7000);
+        EXPECT_EQ(b.estimate(2000, "x", "y", 9000, DurationSource::kHistory, 1).origin,
+                  EstimateOrigin::kUserHistory);
+    }
+    // No temporary file is left behind.
+    EXPECT_NE(access((path_ + ".new").c_str(), F_OK), 0);
+}
+
+TEST_F(StoreTest, MissingIsAnEmptyStartNotAnError)
+{
+    RuntimeEstimator e;
+    e.record(1, "a", "b", 5, 0, false);
+    std::string err;
+    EXPECT_EQ(load_estimates(path_, e, err), LoadResult::kMissing);
+    EXPECT_EQ(e.size(), 0u);
+}
+
+TEST_F(StoreTest, TruncatedCorruptOrForeignFilesAreRefusedWhole)
+{
+    RuntimeEstimator good;
+    good.record(1000, "phys", "sim", 100, 3600, false);
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, good, err));
+    std::stringstream ss;
+    ss << std::ifstream(path_).rdbuf();
+    const std::string full = ss.str();
+
+    const std::string bad[] = {
+        full.substr(0, full.size() / 2),                                   // cut in half
+        "",                                                                // emptied
+        "\x01\x02garbage\xff",                                             // garbage
+        "{\"format\": \"something-else\", \"version\": 1, \"entries\": []}",  // foreign
+        "{\"format\": \"tailfold-estimates\", \"version\": 9, \"entries\": []}",
+        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"entries\": "
+        "[{\"uid\": 1, \"account\": \"a\", \"name\": \"n\", \"runs\": 1, \"last\": [-5]}]}",
+    };
+    for (const auto &text : bad) {
+        write(text);
+        RuntimeEstimator e;
+        e.record(7, "x", "y", 9, 0, false);
+        err.clear();
+        EXPECT_EQ(load_estimates(path_, e, err), LoadResult::kBad) << text;
+        EXPECT_FALSE(err.empty());
+        EXPECT_NE(err.find(path_), std::string::npos) << err;  // names the file
+        EXPECT_EQ(e.size(), 0u);                                // an empty start
+    }
+}
+
+TEST_F(StoreTest, UnwritablePlaceIsAnErrorAndKeepsTheOldFile)
+{
+    RuntimeEstimator e;
+    e.record(1, "a", "b", 5, 0, false);
+    std::string err;
+    EXPECT_FALSE(save_estimates(dir_ + "/no/such/dir/estimates.json", e, err));
+    EXPECT_FALSE(err.empty());
+}
+
+TEST_F(StoreTest, SizeBoundHoldsAfterReload)
+{
+    RuntimeEstimator big(1000000);
+    for (int i = 0; i < 3000; ++i)
+        big.record(static_cast<std::uint32_t>(i % 50), "a", "job" + std::to_string(i), 10 + i, 0, false);
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, big, err));
+    RuntimeEstimator small(200);
+    ASSERT_EQ(load_estimates(path_, small, err), LoadResult::kLoaded);
+    EXPECT_LE(small.size(), 200u);
+    // The most recent job survives the bound.
+    EXPECT_EQ(small.estimate(2999 % 50, "a", "job2999", 0, DurationSource::kHistory, 1).origin,
+              EstimateOrigin::kJobHistory);
+}
