@@ -98,9 +98,15 @@ LoadResult load_estimates(const std::string &path, RuntimeEstimator &est, std::s
         }
         parsed.push_back(std::move(e));
     }
+    json_t *until = json_object_get(root.get(), "learned_until");
+    if (until && !json_is_integer(until)) {
+        error = path + ": \"learned_until\" is not a whole number";
+        return LoadResult::kBad;
+    }
     // Only a wholly good file is used.
     for (const auto &e : parsed)
         est.restore(e);
+    est.learned_until = until ? json_integer_value(until) : 0;
     return LoadResult::kLoaded;
 }
 
@@ -110,6 +116,7 @@ bool save_estimates(const std::string &path, const RuntimeEstimator &est, std::s
     json_object_set_new(root.get(), "format", json_string(kFormat));
     json_object_set_new(root.get(), "version", json_integer(kVersion));
     json_object_set_new(root.get(), "saved", json_integer(static_cast<json_int_t>(time(nullptr))));
+    json_object_set_new(root.get(), "learned_until", json_integer(est.learned_until));
     json_t *arr = json_array();
     for (const auto &e : est.entries()) {
         json_t *o = json_object();

@@ -2,6 +2,7 @@
 //
 // JSON (libjansson), one object:
 //   {"format": "tailfold-estimates", "version": 1, "saved": <unix time>,
+//    "learned_until": <end time of the newest job counted>,
 //    "entries": [{"uid": 1000, "account": "physics", "name": "sim",
 //                 "runs": 5, "last": [3600, 3300]},          <- job history
 //                {"uid": 1000, "user": true, "runs": 9, "last": [60, 3600]}, ...]}

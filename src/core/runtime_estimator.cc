@@ -82,6 +82,7 @@ void RuntimeEstimator::clear()
     jobs_.clear();
     users_.clear();
     clock_ = 0;
+    learned_until = 0;
 }
 
 // Drop the oldest tenth beyond the bound at once, so eviction is rare.

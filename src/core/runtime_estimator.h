@@ -55,7 +55,7 @@ class RuntimeEstimator {
 
     std::size_t size() const { return jobs_.size() + users_.size(); }
     void set_max_entries(std::uint32_t n);
-    void clear();
+    void clear();  // also resets learned_until
 
     // For the store: every entry.  An entry with an empty account and name
     // and user_level set is a user's history.
@@ -67,6 +67,10 @@ class RuntimeEstimator {
     };
     std::vector<Entry> entries() const;
     void restore(const Entry &e);  // as saved, keeping stamps' order
+
+    // End time of the newest finished job recorded: jobs that ended
+    // before it are not counted again after a restart.
+    std::int64_t learned_until = 0;
 
   private:
     static std::string job_key(std::uint32_t uid, const std::string &account, const std::string &name);

@@ -51,6 +51,6 @@ check_plugin() {  # name type ops...
 
 check_plugin priority_tailfold priority/tailfold priority_p_set priority_p_reconfig \
     priority_p_set_assoc_usage priority_p_calc_fs_factor priority_p_get_priority_factors_list \
-    priority_p_job_end job_list cluster_cpus slurmctld_tres_cnt accounting_enforce last_job_update acct_db_conn
+    priority_p_job_end job_list part_list cluster_cpus slurmctld_tres_cnt accounting_enforce last_job_update acct_db_conn
 check_plugin sched_tailfold sched/tailfold sched_p_reconfig
 exit $fail

@@ -122,11 +122,13 @@ TEST_F(StoreTest, RoundTrip)
     a.record(1000, "phys", "sim \"quoted\" é", 100, 3600, false);
     a.record(1000, "phys", "sim \"quoted\" é", 300, 3600, false);
     a.record(2000, "chem", "md", 7000, 3600, true);
+    a.learned_until = 1700000123;
     std::string err;
     ASSERT_TRUE(save_estimates(path_, a, err)) << err;
     RuntimeEstimator b;
     ASSERT_EQ(load_estimates(path_, b, err), LoadResult::kLoaded) << err;
     EXPECT_EQ(b.size(), a.size());
+    EXPECT_EQ(b.learned_until, 1700000123);
     for (auto src : {DurationSource::kHistory, DurationSource::kAuto}) {
         EXPECT_EQ(b.estimate(1000, "phys", "sim \"quoted\" é", 3600, src, 2).seconds, 200);
         EXPECT_EQ(b.estimate(2000, "chem", "md", 9000, src, 1).seconds, 7000);

@@ -1,6 +1,8 @@
 // priority/tailfold glue: slurm.conf -> core settings.  GPL-2.0-or-later.
 #include "prio_glue.h"
 
+#include "src/plugins/common/duration_boost.h"
+
 namespace tf_prio {
 
 Config cfg;
@@ -18,8 +20,13 @@ static tailfold::UsageReset reset_of(std::uint16_t p)
     }
 }
 
-void load_config(bool at_startup)
+bool load_config(bool at_startup)
 {
+    // PriorityParameters first: a bad value keeps the previous ones (and at
+    // start-up makes init fail, so slurmctld never runs half-configured).
+    const bool params_ok = tf_duration::configure(slurm_conf.priority_params, "PriorityParameters");
+    if (!params_ok && at_startup)
+        return false;
     Config c;
     const std::uint32_t f = slurm_conf.priority_flags;
     c.slurm_flags = f;
@@ -79,7 +86,10 @@ void load_config(bool at_startup)
     if (f & PRIORITY_FLAGS_DEPTH_OBLIVIOUS)
         error("priority/tailfold: PriorityFlags=DEPTH_OBLIVIOUS is not supported; "
               "fair share is computed with the classic algorithm instead");
+    c.settings.duration = tf_duration::params();
+    c.settings.duration_max_s = tf_duration::max_seconds();
     cfg = std::move(c);
+    return params_ok;
 }
 
 }  // namespace tf_prio

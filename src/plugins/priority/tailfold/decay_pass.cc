@@ -23,6 +23,7 @@
 #include <string>
 
 #include "src/plugins/common/agent.h"
+#include "src/plugins/common/duration_boost.h"
 
 namespace tf_prio {
 
@@ -190,6 +191,11 @@ void pass()
         g_reset_mode = cfg.reset;
         g_next_reset = 0;
     }
+    // Runtimes of jobs that finished since the last pass, and the duration
+    // factor's bound (partitions may have changed).
+    tf_duration::learn_finished_jobs();
+    tf_duration::refresh_max();
+    cfg.settings.duration_max_s = tf_duration::max_seconds();
     unlock_slurmctld(job_write);
 
     maybe_reset(now);
@@ -244,6 +250,7 @@ void pass()
     }
     g_last_ran = now;
     write_state();
+    tf_duration::save_store();
 }
 
 void cycle(void *)

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "src/plugins/common/duration_boost.h"
+
 namespace tf_prio {
 
 using tailfold::JobFacts;
@@ -137,6 +139,8 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked)
 
     JobFacts j = job_facts(job);
     j.fairshare = s.weights.fairshare ? job_fairshare(job) : 0;
+    if (s.duration.weight)
+        j.expected_runtime_s = tf_duration::expected_runtime(job).seconds;
     JobPriority calc(s, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)});
     priority_factors_object_t *f = reset_factors(job, with_tres);
     const WeightedFactors w =
@@ -147,7 +151,8 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked)
     f->priority_js = w.job_size;
     f->priority_part = w.partition;
     f->priority_qos = w.qos;
-    f->priority_site = job->site_factor;
+    // sprio has no column for the duration boost: it goes into SITE.
+    f->priority_site = job->site_factor + static_cast<std::uint32_t>(w.duration);
     f->nice = job->details->nice;
     if (with_tres)
         std::copy(s.weights.tres.begin(), s.weights.tres.end(), f->tres_weights);

@@ -44,7 +44,9 @@ struct Config {
 extern Config cfg;
 
 // config.cc: fill cfg from slurm_conf; logs each unsupported setting once.
-void load_config(bool at_startup);
+// Returns false if PriorityParameters is bad (the previous duration
+// settings are kept).
+bool load_config(bool at_startup);
 
 // job_factors.cc: recompute a job's priority (and priority_array and
 // prio_factors) at `now`.  The caller holds the job write lock and, if

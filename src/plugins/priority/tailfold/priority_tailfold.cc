@@ -5,6 +5,8 @@
 // see prio_glue.h for where each part lives, src/core for the arithmetic.
 #include "prio_glue.h"
 
+#include "src/plugins/common/duration_boost.h"
+
 TF_PLUGIN_API const char plugin_name[] = "tailfold priority plugin";
 TF_PLUGIN_API const char plugin_type[] = "priority/tailfold";
 TF_PLUGIN_API const uint32_t plugin_version = SLURM_VERSION_NUMBER;
@@ -14,6 +16,7 @@ TF_PLUGIN_API const uint32_t plugin_version = SLURM_VERSION_NUMBER;
 // undefined data reference; inside slurmctld its own copies win.
 extern "C" {
 List job_list = NULL;
+List part_list = NULL;
 uint32_t cluster_cpus = NO_VAL;
 int slurmctld_tres_cnt = 0;
 uint16_t accounting_enforce = 0;
@@ -27,7 +30,11 @@ TF_PLUGIN_API int init(void)
         return SLURM_SUCCESS;  // sshare: only calc_fs_factor is used
     info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
          SLURM_VERSION_STRING);
-    tf_prio::load_config(true);
+    if (!tf_prio::load_config(true))
+        return SLURM_ERROR;  // the error named the bad PriorityParameters key
+    tf_duration::refresh_max();
+    tf_prio::cfg.settings.duration_max_s = tf_duration::max_seconds();
+    tf_duration::load_store();
     if (assoc_mgr_root_assoc && assoc_mgr_root_assoc->usage)
         assoc_mgr_root_assoc->usage->usage_efctv = 1.0;
     else if (tf_prio::cfg.settings.weights.fairshare && slurm_with_slurmdbd())
@@ -46,6 +53,7 @@ TF_PLUGIN_API void fini(void)
     if (!tf_prio::in_slurmctld())
         return;
     tf_prio::stop_decay_thread();
+    tf_duration::save_store();
     site_factor_plugin_fini();
 }
 
@@ -66,6 +74,7 @@ TF_PLUGIN_API void priority_p_reconfig(bool assoc_clear)
         slurmctld_lock_t job_write = {};
         job_write.job = WRITE_LOCK;
         lock_slurmctld(job_write);
+        // A bad PriorityParameters keeps the last good duration settings.
         tf_prio::load_config(false);
         unlock_slurmctld(job_write);
         tf_prio::request_reconfig();

@@ -1,0 +1,178 @@
+// tailfold glue: the duration boost's state in slurmctld.  GPL-2.0-or-later.
+#include "duration_boost.h"
+
+#include <cmath>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
+#include "src/core/duration_factor.h"
+#include "src/core/estimate_store.h"
+
+namespace tf_duration {
+
+namespace {
+
+std::mutex mu;  // guards everything below; taken after slurmctld's locks
+tailfold::DurationParams g_params;
+std::int64_t g_max_s = 7 * 86400;
+tailfold::RuntimeEstimator g_est;
+bool g_dirty = false;
+std::unordered_set<std::uint32_t> g_learned;  // finished jobs already counted
+std::int64_t g_learned_until = 0;             // from the store: jobs that ended before were counted
+
+constexpr std::int64_t kDefaultMax = 7 * 86400;
+const char kStoreName[] = "tailfold_estimates.json";
+
+std::string store_path()
+{
+    const char *dir = slurm_conf.state_save_location;
+    if (!dir || !strcmp(dir, "/dev/null"))
+        return {};
+    return std::string(dir) + "/" + kStoreName;
+}
+
+// Seconds of a limit in minutes, 0 when there is none.
+std::int64_t limit_seconds(std::uint32_t minutes)
+{
+    return minutes == NO_VAL || minutes == INFINITE || minutes == 0 ? 0 : std::int64_t(minutes) * 60;
+}
+
+}  // namespace
+
+bool configure(const char *text, const char *what)
+{
+    tailfold::DurationParams p = params();
+    std::string err;
+    if (!tailfold::parse_duration_params(text, p, err)) {
+        // The core names PriorityParameters; say which line it really was.
+        const std::string prefix = "PriorityParameters";
+        if (what && err.compare(0, prefix.size(), prefix) == 0)
+            err.replace(0, prefix.size(), what);
+        error("tailfold: %s", err.c_str());
+        return false;
+    }
+    std::lock_guard<std::mutex> lk(mu);
+    g_params = p;
+    g_est.set_max_entries(p.store_max);
+    if (p.max_s)
+        g_max_s = p.max_s;
+    return true;
+}
+
+tailfold::DurationParams params()
+{
+    std::lock_guard<std::mutex> lk(mu);
+    return g_params;
+}
+
+void refresh_max()
+{
+    std::int64_t m = 0;
+    if (part_list) {
+        ListIterator it = list_iterator_create(part_list);
+        while (void *p = list_next(it))
+            m = std::max(m, limit_seconds(static_cast<part_record_t *>(p)->max_time));
+        list_iterator_destroy(it);
+    }
+    std::lock_guard<std::mutex> lk(mu);
+    g_max_s = g_params.max_s ? g_params.max_s : (m ? m : kDefaultMax);
+}
+
+std::int64_t max_seconds()
+{
+    std::lock_guard<std::mutex> lk(mu);
+    return g_max_s;
+}
+
+void load_store()
+{
+    const std::string path = store_path();
+    if (path.empty())
+        return;
+    std::lock_guard<std::mutex> lk(mu);
+    std::string err;
+    switch (tailfold::load_estimates(path, g_est, err)) {
+    case tailfold::LoadResult::kLoaded:
+        g_learned_until = g_est.learned_until;
+        info("tailfold: %zu runtime estimates loaded from %s", g_est.size(), path.c_str());
+        break;
+    case tailfold::LoadResult::kMissing:
+        info("tailfold: no %s yet: estimates start from time limits", path.c_str());
+        break;
+    case tailfold::LoadResult::kBad:
+        error("tailfold: %s; starting with no learned runtimes (the next save replaces it)",
+              err.c_str());
+        break;
+    }
+    g_est.set_max_entries(g_params.store_max);
+}
+
+void save_store()
+{
+    const std::string path = store_path();
+    if (path.empty())
+        return;
+    std::lock_guard<std::mutex> lk(mu);
+    if (!g_dirty)
+        return;
+    std::string err;
+    if (tailfold::save_estimates(path, g_est, err))
+        g_dirty = false;
+    else
+        error("tailfold: cannot save runtime estimates: %s", err.c_str());
+}
+
+void learn_finished_jobs()
+{
+    if (!job_list)
+        return;
+    std::lock_guard<std::mutex> lk(mu);
+    std::unordered_set<std::uint32_t> seen;
+    std::int64_t newest = g_est.learned_until;
+    ListIterator it = list_iterator_create(job_list);
+    while (void *p = list_next(it)) {
+        auto *job = static_cast<job_record_t *>(p);
+        if (!IS_JOB_FINISHED(job) || IS_JOB_COMPLETING(job) || !job->start_time ||
+            job->end_time <= job->start_time)
+            continue;
+        const std::uint32_t base = job->job_state & JOB_STATE_BASE;
+        // Only runs that say how long the work takes: completed ones, and
+        // ones stopped by their limit (counted as at least the limit).
+        if (base != JOB_COMPLETE && base != JOB_TIMEOUT)
+            continue;
+        seen.insert(job->job_id);
+        if (g_learned.count(job->job_id) || job->end_time <= g_learned_until)
+            continue;
+        g_est.record(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
+                     job->end_time - job->start_time, limit_seconds(job->time_limit),
+                     base == JOB_TIMEOUT);
+        newest = std::max<std::int64_t>(newest, job->end_time);
+        g_dirty = true;
+    }
+    list_iterator_destroy(it);
+    g_learned.swap(seen);  // forget jobs slurmctld has purged
+    g_est.learned_until = newest;
+}
+
+tailfold::Estimate expected_runtime(const job_record_t *job)
+{
+    std::int64_t limit = limit_seconds(job->time_limit);
+    if (!limit && job->part_ptr)
+        limit = limit_seconds(job->part_ptr->max_time);
+    std::lock_guard<std::mutex> lk(mu);
+    return g_est.estimate(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
+                          limit, g_params.source, g_params.history_runs);
+}
+
+std::int64_t weighted_boost(const job_record_t *job)
+{
+    const tailfold::DurationParams p = params();
+    if (!p.weight)
+        return 0;
+    const double f =
+        tailfold::duration_factor(expected_runtime(job).seconds, p.min_s, max_seconds(), p.scale);
+    return static_cast<std::int64_t>(std::floor(p.weight * f));
+}
+
+}  // namespace tf_duration

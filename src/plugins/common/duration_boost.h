@@ -1,0 +1,44 @@
+// tailfold glue: the duration boost's state in slurmctld, shared by
+// priority/tailfold and site_factor/tailfold.  GPL-2.0-or-later.
+//
+// Holds the parsed duration_* parameters, the runtime estimator and its
+// store file (StateSaveLocation/tailfold_estimates.json), learns from
+// finished jobs, and gives each job its expected runtime.  The arithmetic
+// is in src/core (duration_factor, runtime_estimator, estimate_store).
+#pragma once
+
+#include "src/plugins/common/slurm_cxx.h"
+
+#include "src/core/duration_params.h"
+#include "src/core/runtime_estimator.h"
+
+namespace tf_duration {
+
+// Parse `text` (the plugin's parameter line, named `what` in messages).
+// On a bad value: one error naming the key, the previous parameters stay,
+// and false is returned (init then refuses to load: no half-read start).
+bool configure(const char *text, const char *what);
+tailfold::DurationParams params();
+
+// The factor's upper bound: duration_max, else the largest finite
+// partition MaxTime, else 7 days.  Call with the partition read lock held
+// (or before slurmctld serves requests).
+void refresh_max();
+std::int64_t max_seconds();
+
+// The store: load at start-up (a damaged file: one error line and an empty
+// start), save after changes (atomically).
+void load_store();
+void save_store();
+
+// Learn the runtimes of jobs that finished since the last call.  Call with
+// the job lock held.
+void learn_finished_jobs();
+
+// The expected runtime of a job, and where it came from.  Job lock held.
+tailfold::Estimate expected_runtime(const job_record_t *job);
+
+// The weighted boost of a job (what is added to its priority).  Job lock held.
+std::int64_t weighted_boost(const job_record_t *job);
+
+}  // namespace tf_duration
