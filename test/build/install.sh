@@ -7,10 +7,15 @@ dest=$(mktemp -d "${TMPDIR:-/tmp}/tailfold-install.XXXXXX")
 trap 'rm -rf "$dest"' EXIT
 ${MAKE:-make} -s -C "$top" install DESTDIR="$dest" >/dev/null
 plugindir=$(sed -n 's/^slurmplugindir = //p' "$top/Makefile")
-got=$(cd "$dest" && find . -type f -o -type l | sort | tr '\n' ' ')
-want="./${plugindir#/}/priority_tailfold.so ./${plugindir#/}/sched_tailfold.so "
+got=$(cd "$dest" && find "./${plugindir#/}" -type f -o -type l | sort | tr '\n' ' ')
+want="./${plugindir#/}/priority_tailfold.so ./${plugindir#/}/sched_tailfold.so ./${plugindir#/}/site_factor_tailfold.so "
 if [ "$got" != "$want" ]; then
     echo "FAIL: make install wrote '$got', want '$want'"
     exit 1
 fi
-echo "ok: make install -> $plugindir: priority_tailfold.so sched_tailfold.so"
+bindir=$(sed -n 's/^bindir = //p' "$top/Makefile" | sed "s|\${exec_prefix}|$(sed -n 's/^exec_prefix = //p' "$top/Makefile")|; s|\${prefix}|$(sed -n 's/^prefix = //p' "$top/Makefile")|")
+if [ ! -x "$dest$bindir/tailfold-estimates" ]; then
+    echo "FAIL: make install did not put tailfold-estimates in $bindir"
+    exit 1
+fi
+echo "ok: make install -> $plugindir: priority_tailfold.so sched_tailfold.so site_factor_tailfold.so"

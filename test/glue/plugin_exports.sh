@@ -53,4 +53,6 @@ check_plugin priority_tailfold priority/tailfold priority_p_set priority_p_recon
     priority_p_set_assoc_usage priority_p_calc_fs_factor priority_p_get_priority_factors_list \
     priority_p_job_end job_list part_list cluster_cpus slurmctld_tres_cnt accounting_enforce last_job_update acct_db_conn
 check_plugin sched_tailfold sched/tailfold sched_p_reconfig
+check_plugin site_factor_tailfold site_factor/tailfold site_factor_p_reconfig site_factor_p_set \
+    site_factor_p_update
 exit $fail

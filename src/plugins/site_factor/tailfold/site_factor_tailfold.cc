@@ -1,0 +1,65 @@
+// site_factor/tailfold: the duration boost for sites that keep
+// priority/multifactor.  GPL-2.0-or-later.
+//
+//   PriorityType=priority/multifactor
+//   PrioritySiteFactorPlugin=site_factor/tailfold
+//   PrioritySiteFactorParameters=duration_weight=10000,duration_source=auto
+//
+// The keys are those of priority/tailfold's PriorityParameters; the boost
+// becomes the job's site factor, so sprio shows it in SITE.  It shares the
+// core code and the estimate store (StateSaveLocation/tailfold_estimates.json)
+// with priority/tailfold; do not load both.
+//
+// multifactor calls set() in every priority computation and update() once
+// per priority pass, both under slurmctld's job write lock (and partition
+// read lock for update()).
+#include "src/plugins/common/slurm_cxx.h"
+
+#include "src/plugins/common/duration_boost.h"
+
+TF_PLUGIN_API const char plugin_name[] = "tailfold site factor plugin (duration boost)";
+TF_PLUGIN_API const char plugin_type[] = "site_factor/tailfold";
+TF_PLUGIN_API const uint32_t plugin_version = SLURM_VERSION_NUMBER;
+
+static const char kParams[] = "PrioritySiteFactorParameters";
+
+TF_PLUGIN_API int init(void)
+{
+    if (!tf_duration::configure(slurm_conf.site_factor_params, kParams))
+        return SLURM_ERROR;  // the error named the bad key
+    tf_duration::refresh_max();
+    tf_duration::load_store();
+    info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
+         SLURM_VERSION_STRING);
+    return SLURM_SUCCESS;
+}
+
+TF_PLUGIN_API void fini(void)
+{
+    tf_duration::save_store();
+}
+
+TF_PLUGIN_API void site_factor_p_reconfig(void)
+{
+    // A bad value keeps the last good settings (the error names it).
+    (void)tf_duration::configure(slurm_conf.site_factor_params, kParams);
+}
+
+TF_PLUGIN_API void site_factor_p_set(job_record_t *job)
+{
+    job->site_factor = NICE_OFFSET + static_cast<uint32_t>(tf_duration::weighted_boost(job));
+}
+
+TF_PLUGIN_API void site_factor_p_update(void)
+{
+    tf_duration::learn_finished_jobs();
+    tf_duration::refresh_max();
+    ListIterator it = list_iterator_create(job_list);
+    while (void *p = list_next(it)) {
+        auto *job = static_cast<job_record_t *>(p);
+        if (IS_JOB_PENDING(job))
+            site_factor_p_set(job);
+    }
+    list_iterator_destroy(it);
+    tf_duration::save_store();
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Longest first folds the tail: a bag of 80 one-CPU tasks of one user on 16
+# CPUs, durations heavy-tailed (56 x 1, 14 x 2, 6 x 5, 4 x 12 "minutes", 10 s
+# each), submitted held in a shuffled order and released together.
+# Measured per run: makespan from the release, the lower bound
+# max(work / CPUs, longest task), and waste = 1 - work / (CPUs x makespan).
+#   stock       priority/multifactor + sched/backfill, exact limits
+#   limit       priority/tailfold, duration_source=limit, exact limits
+#   one-bit     tailfold with limits that say only "short" (2) or "long" (12)
+#   history     tailfold, every limit 15 (no information), estimates learned
+#               from a first run of each task (job names give the task)
+# tailfold must finish within 10% of the lower bound and waste less than stock.
+source "$(dirname "$0")/lib.sh"
+cluster_file=$top/test/cluster/bag-cluster.conf
+cpus=16
+scale=10   # seconds of sleep per "minute" of task
+# The bag, in a fixed shuffled order (seeded, so every run is the same).
+mapfile -t bag < <(python3 -c '
+import random
+tasks = [1] * 56 + [2] * 14 + [5] * 6 + [12] * 4
+random.Random(20261122).shuffle(tasks)
+print("\n".join(map(str, tasks)))')
+work=$(( $(IFS=+; echo "$((${bag[*]}))") * scale ))
+longest=$(( $(printf '%s\n' "${bag[@]}" | sort -n | tail -1) * scale ))
+bound=$(( work / cpus > longest ? work / cpus : longest ))
+log "bag: ${#bag[@]} tasks, work ${work} CPU-s, longest ${longest} s, lower bound ${bound} s"
+declare -A makespan_of waste_of
+
+# run NAME LIMIT_MODE: submit the bag held, release it, wait, measure.
+run_bag() {
+    local name=$1 mode=$2 ids=() i d lim
+    for i in "${!bag[@]}"; do
+        d=${bag[$i]}
+        case $mode in
+            exact) lim=$d ;;
+            onebit) lim=$(( d <= 2 ? 2 : 12 )) ;;
+            flat) lim=15 ;;
+        esac
+        ids+=("$(submit alice -H -n 1 -t "$lim" -J "task$d" --wrap "sleep $((d * scale))")")
+    done
+    local t0
+    t0=$(date +%s)
+    scontrol release "$(IFS=,; echo "${ids[*]}")"
+    wait_queue_empty $((bound * 4)) || { fail "$name: the bag did not finish in $((bound * 4)) s"; return; }
+    sleep 2
+    local ends
+    ends=$(sacct -X -n -P -j "$(IFS=,; echo "${ids[*]}")" -o Start,End,State |
+        awk -F'|' '{ cmd = "date -d " $1 " +%s"; cmd | getline s; close(cmd)
+                     cmd = "date -d " $2 " +%s"; cmd | getline e; close(cmd)
+                     print s, e, $3 }')
+    local done_count
+    done_count=$(grep -c COMPLETED <<<"$ends")
+    check "$name: all ${#bag[@]} tasks completed" test "$done_count" = "${#bag[@]}"
+    local ms used
+    ms=$(awk -v t0="$t0" '{ if ($2 > m) m = $2 } END { print m - t0 }' <<<"$ends")
+    used=$(awk '{ s += $2 - $1 } END { print s }' <<<"$ends")
+    makespan_of[$name]=$ms
+    waste_of[$name]=$(awk -v u="$used" -v c=$cpus -v m="$ms" 'BEGIN { printf "%.3f", 1 - u / (c * m) }')
+    log "$name: makespan ${ms} s = $(awk -v m="$ms" -v b=$bound 'BEGIN { printf "%.2f", m / b }') x bound, waste ${waste_of[$name]}"
+}
+
+within_10pct() { awk -v m="${makespan_of[$1]}" -v b=$bound 'BEGIN { exit !(m <= 1.10 * b) }'; }
+wastes_less() { awk -v a="${waste_of[$1]}" -v b="${waste_of[stock]}" 'BEGIN { exit !(a < b) }'; }
+
+# Stock Slurm.
+cluster_up --cluster-file "$cluster_file" --set PriorityType=priority/multifactor \
+    --set SchedulerType=sched/backfill >/dev/null
+run_bag stock exact
+mc down --dir "$mc_dir" >/dev/null
+
+# tailfold, from the limits (exact, then one bit).
+cluster_up --cluster-file "$cluster_file" \
+    --set PriorityParameters=duration_weight=100000,duration_source=limit >/dev/null
+run_bag limit exact
+run_bag one-bit onebit
+# tailfold from history: limits say nothing; a first pass teaches.  The
+# tasks' real runtimes are 10 s to 2 min here (scaled), so the factor's
+# lower bound comes down from its default minute.
+sed -i 's/^PriorityParameters=.*/PriorityParameters=duration_weight=100000,duration_source=auto,duration_history_runs=1,duration_min=5s/' \
+    "$mc_dir/etc/slurm.conf"
+scontrol reconfigure
+teach=()
+for d in 1 2 5 12; do teach+=("$(submit alice -n 1 -t 15 -J "task$d" --wrap "sleep $((d * scale))")"); done
+wait_queue_empty $((longest * 3)) || fail "history: the teaching pass did not finish"
+# Learned at the next priority pass (PriorityCalcPeriod=1).
+store=$mc_dir/state/tailfold_estimates.json
+for _ in $(seq 90); do
+    [ "$(python3 -c 'import json,sys; print(sum(1 for e in json.load(open(sys.argv[1]))["entries"] if e.get("name", "").startswith("task")))' "$store" 2>/dev/null)" -ge 4 ] 2>/dev/null && break
+    sleep 1
+done
+run_bag history flat
+
+for r in limit one-bit history; do
+    check "$r: makespan ${makespan_of[$r]} s within 10% of the lower bound $bound s" within_10pct "$r"
+    check "$r: waste ${waste_of[$r]} below stock's ${waste_of[stock]}" wastes_less "$r"
+done
+{
+    echo "bag of tasks, $(date -u +%F), 16 CPUs, ${#bag[@]} tasks, lower bound $bound s"
+    for r in stock limit one-bit history; do
+        printf '%-8s makespan %4s s  %.2f x bound  waste %s\n' "$r" "${makespan_of[$r]}" \
+            "$(awk -v m="${makespan_of[$r]}" -v b=$bound 'BEGIN { print m / b }')" "${waste_of[$r]}"
+    done
+} | tee "$top/run/test/bag_of_tasks.results"
+finish

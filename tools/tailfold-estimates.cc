@@ -1,0 +1,370 @@
+// tailfold-estimates: seed and inspect the runtime estimates that
+// priority/tailfold (and site_factor/tailfold) learn.  GPL-2.0-or-later.
+//
+//   tailfold-estimates seed [--store FILE] [FILE|-]
+//       Learn from `sacct -P` output (a header line, then one job per line):
+//         sacct -a -X -P -S 2026-01-01 --state=CD,TO
+//               -o JobID,UID,Account,JobName,ElapsedRaw,TimelimitRaw,State,End
+//       Needed fields: UID (or User), Account, JobName, ElapsedRaw (or
+//       Elapsed), TimelimitRaw (or Timelimit), State; End orders the runs.
+//       COMPLETED and TIMEOUT jobs are learned, others skipped.  Lines that
+//       make no sense are named (line number, what is wrong) and skipped.
+//       The runs are added to the store (made if missing).  Run it while
+//       slurmctld is stopped, or it will overwrite the plugin's next save.
+//
+//   tailfold-estimates show [--store FILE] [--params TEXT]
+//       For each pending job (from squeue): its limit, the runtime tailfold
+//       expects and where it comes from (limit, history, user-history).
+//       --params defaults to PriorityParameters from `scontrol show config`.
+//
+// --store defaults to <StateSaveLocation>/tailfold_estimates.json from
+// `scontrol show config`.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "src/core/duration_params.h"
+#include "src/core/estimate_store.h"
+#include "src/core/runtime_estimator.h"
+
+using namespace tailfold;
+
+namespace {
+
+int usage()
+{
+    std::cerr << "usage: tailfold-estimates seed [--store FILE] [FILE|-]\n"
+                 "       tailfold-estimates show [--store FILE] [--params TEXT]\n";
+    return 2;
+}
+
+std::string run(const std::string &cmd, bool &ok)
+{
+    std::string out;
+    std::unique_ptr<FILE, int (*)(FILE *)> p(popen(cmd.c_str(), "r"), pclose);
+    ok = p != nullptr;
+    if (!p)
+        return out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), p.get())) > 0)
+        out.append(buf, n);
+    ok = pclose(p.release()) == 0;
+    return out;
+}
+
+// A value of `scontrol show config` ("Key = value").
+std::string config_value(const std::string &key)
+{
+    bool ok;
+    std::istringstream in(run("scontrol show config 2>/dev/null", ok));
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto eq = line.find(" = ");
+        if (eq == std::string::npos)
+            continue;
+        std::string k = line.substr(0, eq);
+        k.erase(k.find_last_not_of(' ') + 1);
+        if (k == key) {
+            std::string v = line.substr(eq + 3);
+            return v == "(null)" ? "" : v;
+        }
+    }
+    return "";
+}
+
+std::string default_store()
+{
+    const std::string dir = config_value("StateSaveLocation");
+    return dir.empty() ? "" : dir + "/tailfold_estimates.json";
+}
+
+std::vector<std::string> split(const std::string &s, char sep)
+{
+    std::vector<std::string> out;
+    std::string cur;
+    std::istringstream in(s);
+    while (std::getline(in, cur, sep))
+        out.push_back(cur);
+    if (!s.empty() && s.back() == sep)
+        out.emplace_back();
+    return out;
+}
+
+// Slurm durations: [days-]hours:minutes:seconds, minutes:seconds, minutes,
+// or UNLIMITED/INVALID/Partition_Limit (-> -1).  Seconds.
+long long slurm_seconds(const std::string &v)
+{
+    if (v.empty() || v == "UNLIMITED" || v == "INVALID" || v == "Partition_Limit" || v == "NOT_SET")
+        return -1;
+    long long days = 0;
+    std::string rest = v;
+    const auto dash = v.find('-');
+    if (dash != std::string::npos) {
+        days = std::stoll(v.substr(0, dash));
+        rest = v.substr(dash + 1);
+    }
+    const auto parts = split(rest, ':');
+    long long h = 0, m = 0, s = 0;
+    if (parts.size() == 3) {
+        h = std::stoll(parts[0]);
+        m = std::stoll(parts[1]);
+        s = std::stoll(parts[2]);
+    } else if (parts.size() == 2) {
+        if (dash != std::string::npos) {  // days-hours:minutes
+            h = std::stoll(parts[0]);
+            m = std::stoll(parts[1]);
+        } else {
+            m = std::stoll(parts[0]);
+            s = std::stoll(parts[1]);
+        }
+    } else if (parts.size() == 1) {
+        if (dash != std::string::npos)
+            h = std::stoll(parts[0]);
+        else
+            m = std::stoll(parts[0]);
+    } else {
+        throw std::invalid_argument("too many ':'");
+    }
+    return ((days * 24 + h) * 60 + m) * 60 + s;
+}
+
+bool all_digits(const std::string &s)
+{
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int seed(const std::string &store, const std::string &input)
+{
+    std::ifstream file;
+    std::istream *in = &std::cin;
+    if (input != "-") {
+        file.open(input);
+        if (!file) {
+            std::cerr << "tailfold-estimates: cannot read " << input << ": " << std::strerror(errno) << "\n";
+            return 1;
+        }
+        in = &file;
+    }
+    std::string header;
+    if (!std::getline(*in, header)) {
+        std::cerr << "tailfold-estimates: " << input << " is empty (want sacct -P output with a header)\n";
+        return 1;
+    }
+    std::map<std::string, int> col;
+    const auto names = split(header, '|');
+    for (size_t i = 0; i < names.size(); ++i)
+        col[names[i]] = static_cast<int>(i);
+    auto pick = [&](std::initializer_list<const char *> keys) {
+        for (const char *k : keys)
+            if (col.count(k))
+                return col[k];
+        return -1;
+    };
+    const int c_uid = pick({"UID"}), c_user = pick({"User"}), c_acct = pick({"Account"}),
+              c_name = pick({"JobName"}), c_elapsed_raw = pick({"ElapsedRaw"}),
+              c_elapsed = pick({"Elapsed"}), c_limit_raw = pick({"TimelimitRaw"}),
+              c_limit = pick({"Timelimit"}), c_state = pick({"State"}), c_end = pick({"End"});
+    std::string missing;
+    if (c_uid < 0 && c_user < 0)
+        missing += " UID (or User)";
+    if (c_acct < 0)
+        missing += " Account";
+    if (c_name < 0)
+        missing += " JobName";
+    if (c_elapsed_raw < 0 && c_elapsed < 0)
+        missing += " ElapsedRaw (or Elapsed)";
+    if (c_limit_raw < 0 && c_limit < 0)
+        missing += " TimelimitRaw (or Timelimit)";
+    if (c_state < 0)
+        missing += " State";
+    if (!missing.empty()) {
+        std::cerr << "tailfold-estimates: the header of " << input << " lacks:" << missing
+                  << "\n  (use: sacct -a -X -P --state=CD,TO -o "
+                     "JobID,UID,Account,JobName,ElapsedRaw,TimelimitRaw,State,End)\n";
+        return 1;
+    }
+
+    struct Run {
+        std::string end;
+        std::uint32_t uid;
+        std::string acct, name;
+        long long elapsed, limit;
+        bool timeout;
+    };
+    std::vector<Run> runs;
+    std::string line;
+    long lineno = 1, skipped = 0, bad = 0;
+    std::map<std::string, std::uint32_t> uid_of;
+    while (std::getline(*in, line)) {
+        ++lineno;
+        if (line.empty())
+            continue;
+        const auto f = split(line, '|');
+        auto complain = [&](const std::string &why) {
+            if (++bad <= 20)
+                std::cerr << "tailfold-estimates: " << input << ":" << lineno << ": " << why
+                          << "; line skipped\n";
+        };
+        if (f.size() != names.size()) {
+            complain("has " + std::to_string(f.size()) + " fields, the header " + std::to_string(names.size()));
+            continue;
+        }
+        const std::string state = f[c_state].substr(0, f[c_state].find(' '));
+        if (state != "COMPLETED" && state != "TIMEOUT") {
+            ++skipped;
+            continue;
+        }
+        Run r;
+        try {
+            if (c_uid >= 0) {
+                if (!all_digits(f[c_uid]))
+                    throw std::invalid_argument("UID '" + f[c_uid] + "' is not a number");
+                r.uid = static_cast<std::uint32_t>(std::stoul(f[c_uid]));
+            } else {
+                const std::string &u = f[c_user];
+                if (!uid_of.count(u)) {
+                    struct passwd *pw = getpwnam(u.c_str());
+                    if (!pw)
+                        throw std::invalid_argument("user '" + u + "' is unknown here");
+                    uid_of[u] = pw->pw_uid;
+                }
+                r.uid = uid_of[u];
+            }
+            r.elapsed = c_elapsed_raw >= 0 ? (all_digits(f[c_elapsed_raw]) ? std::stoll(f[c_elapsed_raw]) : -2)
+                                           : slurm_seconds(f[c_elapsed]);
+            if (r.elapsed < 0)
+                throw std::invalid_argument("elapsed time is not a duration");
+            if (c_limit_raw >= 0) {
+                const std::string &v = f[c_limit_raw];
+                r.limit = all_digits(v) ? std::stoll(v) * 60 : slurm_seconds(v);
+            } else {
+                r.limit = slurm_seconds(f[c_limit]);
+            }
+        } catch (const std::exception &e) {
+            complain(e.what());
+            continue;
+        }
+        r.acct = f[c_acct];
+        r.name = f[c_name];
+        r.timeout = state == "TIMEOUT";
+        r.end = c_end >= 0 ? f[c_end] : "";
+        runs.push_back(std::move(r));
+    }
+    if (bad > 20)
+        std::cerr << "tailfold-estimates: ... " << bad - 20 << " more lines skipped\n";
+    // Oldest first, so the last two runs are the newest.  sacct's End is
+    // ISO 8601 and sorts as text.
+    std::stable_sort(runs.begin(), runs.end(), [](const Run &a, const Run &b) { return a.end < b.end; });
+
+    RuntimeEstimator est(1000000);
+    std::string err;
+    if (load_estimates(store, est, err) == LoadResult::kBad) {
+        std::cerr << "tailfold-estimates: " << err << "\n  (move it away to start a new store)\n";
+        return 1;
+    }
+    const size_t before = est.size();
+    for (const auto &r : runs)
+        est.record(r.uid, r.acct, r.name, r.elapsed, r.limit > 0 ? r.limit : 0, r.timeout);
+    if (!save_estimates(store, est, err)) {
+        std::cerr << "tailfold-estimates: " << err << "\n";
+        return 1;
+    }
+    std::cout << "learned " << runs.size() << " runs (" << skipped << " not COMPLETED/TIMEOUT, " << bad
+              << " bad lines skipped); " << store << " holds " << est.size() << " entries (" << before
+              << " before)\n";
+    return bad && runs.empty() ? 1 : 0;
+}
+
+int show(const std::string &store, const std::string &params_text)
+{
+    DurationParams p;
+    std::string err;
+    if (!parse_duration_params(params_text.c_str(), p, err)) {
+        std::cerr << "tailfold-estimates: " << err << "\n";
+        return 1;
+    }
+    RuntimeEstimator est(1000000);
+    if (load_estimates(store, est, err) == LoadResult::kBad)
+        std::cerr << "tailfold-estimates: " << err << " (showing limits only)\n";
+    bool ok;
+    const std::string q = run("squeue -h -t PD -o '%i|%U|%u|%a|%j|%l'", ok);
+    if (!ok) {
+        std::cerr << "tailfold-estimates: squeue failed\n";
+        return 1;
+    }
+    std::printf("%-10s %-10s %-12s %-20s %12s %12s  %s\n", "JOBID", "USER", "ACCOUNT", "NAME", "LIMIT",
+                "EXPECTED", "FROM");
+    std::istringstream in(q);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto f = split(line, '|');
+        if (f.size() < 6)
+            continue;
+        long long limit = -1;
+        try {
+            limit = slurm_seconds(f[5]);
+        } catch (...) {
+        }
+        const Estimate e = est.estimate(static_cast<std::uint32_t>(std::stoul(f[1])), f[3], f[4],
+                                        limit > 0 ? limit : 0, p.source, p.history_runs);
+        auto hms = [](double secs) {
+            if (secs <= 0)
+                return std::string("-");
+            char b[32];
+            const long long s = static_cast<long long>(secs);
+            std::snprintf(b, sizeof(b), "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+            return std::string(b);
+        };
+        std::printf("%-10s %-10s %-12s %-20s %12s %12s  %s\n", f[0].c_str(), f[2].c_str(), f[3].c_str(),
+                    f[4].c_str(), hms(static_cast<double>(limit)).c_str(), hms(e.seconds).c_str(),
+                    to_string(e.origin));
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage();
+    const std::string cmd = argv[1];
+    std::string store, params, input = "-";
+    bool params_set = false;
+    for (int i = 2; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--store" && i + 1 < argc)
+            store = argv[++i];
+        else if (a == "--params" && i + 1 < argc) {
+            params = argv[++i];
+            params_set = true;
+        } else if (a == "-h" || a == "--help")
+            return usage();
+        else if (cmd == "seed" && (a == "-" || a[0] != '-'))
+            input = a;
+        else
+            return usage();
+    }
+    if (store.empty())
+        store = default_store();
+    if (store.empty()) {
+        std::cerr << "tailfold-estimates: no --store, and no StateSaveLocation from scontrol\n";
+        return 1;
+    }
+    if (cmd == "seed")
+        return seed(store, input);
+    if (cmd == "show")
+        return show(store, params_set ? params : config_value("PriorityParameters"));
+    return usage();
+}
