@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# tailfold-estimates seed: learns COMPLETED and TIMEOUT runs from sacct -P
+# output, names each line that makes no sense, and writes a store the
+# plugins read.  No Slurm daemon needed.
+set -uo pipefail
+top=${top_builddir:?run through make check}
+tool=$top/tools/tailfold-estimates
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tailfold-seed.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+cat > "$tmp/sacct.txt" <<'IN'
+JobID|UID|Account|JobName|ElapsedRaw|TimelimitRaw|State|End
+11|1000|physics|sim|100|60|COMPLETED|2026-01-01T10:00:00
+12|1000|physics|sim|300|60|COMPLETED|2026-01-02T10:00:00
+10|1000|physics|sim|999|60|COMPLETED|2025-12-01T10:00:00
+13|1000|physics|long|3500|60|TIMEOUT|2026-01-03T10:00:00
+14|2000|chem|md|50|10|CANCELLED by 0|2026-01-03T11:00:00
+15|2000|chem|md|abc|10|COMPLETED|2026-01-03T12:00:00
+16|2000|chem|md|40|10|COMPLETED
+17|x|chem|md|40|10|COMPLETED|2026-01-03T13:00:00
+18|2000|chem|md|70|UNLIMITED|COMPLETED|2026-01-03T14:00:00
+IN
+out=$("$tool" seed --store "$tmp/store.json" "$tmp/sacct.txt" 2>"$tmp/err")
+rc=$?
+[ $rc = 0 ] || bad "seed exited $rc"
+grep -q "learned 5 runs (1 not COMPLETED/TIMEOUT, 3 bad lines skipped)" <<<"$out" || bad "summary: $out"
+grep -q "sacct.txt:7: elapsed time is not a duration" "$tmp/err" || bad "line 7 not named: $(cat "$tmp/err")"
+grep -q "sacct.txt:8: has 7 fields, the header 8" "$tmp/err" || bad "line 8 not named"
+grep -q "sacct.txt:9: UID 'x' is not a number" "$tmp/err" || bad "line 9 not named"
+python3 - "$tmp/store.json" <<'PY' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "tailfold-estimates", d
+jobs = {(e["uid"], e["account"], e["name"]): e for e in d["entries"] if not e.get("user")}
+# Newest two of (1000, physics, sim), ordered by End: 300 then 100.
+assert jobs[(1000, "physics", "sim")]["last"] == [300, 100], jobs
+assert jobs[(1000, "physics", "sim")]["runs"] == 3
+# A TIMEOUT counts as at least its limit (60 min).
+assert jobs[(1000, "physics", "long")]["last"] == [3600], jobs
+assert jobs[(2000, "chem", "md")]["last"] == [70], jobs
+print("ok: store holds the expected runs")
+PY
+# Seeding again adds to the store.
+"$tool" seed --store "$tmp/store.json" "$tmp/sacct.txt" >/dev/null 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); e=[x for x in d["entries"] if x.get("name")=="sim"][0]; assert e["runs"]==6, e' "$tmp/store.json" || bad "second seed did not add"
+# A header without the needed fields is refused, naming them.
+printf 'JobID|State\n1|COMPLETED\n' > "$tmp/thin.txt"
+"$tool" seed --store "$tmp/other.json" "$tmp/thin.txt" 2>"$tmp/err2" && bad "thin header accepted"
+grep -q "lacks: UID (or User) Account JobName ElapsedRaw (or Elapsed) TimelimitRaw (or Timelimit)" "$tmp/err2" || bad "thin header: $(cat "$tmp/err2")"
+# A damaged store is not overwritten.
+printf '{"format": ' > "$tmp/broken.json"
+"$tool" seed --store "$tmp/broken.json" "$tmp/sacct.txt" 2>"$tmp/err3" && bad "damaged store overwritten"
+grep -q "not valid JSON" "$tmp/err3" || bad "damaged store: $(cat "$tmp/err3")"
+[ "$(cat "$tmp/broken.json")" = '{"format": ' ] || bad "damaged store changed"
+[ $fail = 0 ] && echo "ok: tailfold-estimates seed"
+exit $fail
