@@ -20,27 +20,17 @@ cluster_up --set PriorityParameters=duration_weight=$weight,duration_source=limi
     --set PriorityWeightAge=0 --set PriorityWeightFairshare=0 --set PriorityWeightJobSize=0 \
     --set PriorityWeightPartition=0 --set PriorityWeightQOS=0 >/dev/null
 scontrol update PartitionName=debug State=DOWN
-declare -A limit_of
-for t in 1 10 30 60; do
-    id=$(submit alice -n 1 -t "$t" -J "lim$t" --wrap 'sleep 1')
-    limit_of[$id]=$t
-done
+jobs=$(submit_by_limit alice 1 10 30 60)
 sleep 1
 site_rows() { sprio -h -o '%i %S %Y' | sort -n; }
 rows=$(site_rows)
-bad=""
-for id in "${!limit_of[@]}"; do
-    want=$(awk -v t="${limit_of[$id]}" -v w=$weight 'BEGIN {
-        s = t * 60; f = (s <= 60) ? 0 : log(s / 60) / log(36000 / 60); printf "%d", int(w * f) }')
-    got=$(awk -v j="$id" '$1 == j {print $2}' <<<"$rows")
-    [ "$got" = "$want" ] || bad+=" job $id (limit ${limit_of[$id]} min): SITE $got, want $want;"
-done
-[ -z "$bad" ] || echo "   $bad"
+bad=$(site_boost_mismatches $weight 36000 <<<"$jobs")
+[ -z "$bad" ] || echo "$bad" | sed 's/^/    /'
 check "sprio SITE is the weighted duration factor of each job's limit" test -z "$bad"
 prio_ok=$(join <(squeue -h -t PD -o '%i %Q' | sort) <(sprio -h -o '%i %Y' | sort) | awk '$2 != $3 {bad = 1} END {print bad ? "no" : "yes"}')
 check "sprio PRIORITY equals squeue %Q with the boost" test "$prio_ok" = yes
 check "longer limits rank higher" \
-    test "$(sort -k3,3n <<<"$rows" | awk '{print $1}' | tr '\n' ' ')" = "$(for t in 1 10 30 60; do for id in "${!limit_of[@]}"; do [ "${limit_of[$id]}" = "$t" ] && echo -n "$id "; done; done)"
+    test "$(sort -k3,3n <<<"$rows" | awk '{print $1}' | tr '\n' ' ')" = "$(sort -k2,2n <<<"$jobs" | awk '{print $1}' | tr '\n' ' ')"
 
 # 3. The same boost after a restart.
 mc restart --dir "$mc_dir" >/dev/null

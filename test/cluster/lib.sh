@@ -55,3 +55,30 @@ marked_processes() {  # dir
     done
     return 0
 }
+
+# The duration boost with its defaults (log scale from 1 min to max_s) for
+# a job whose expected runtime is its limit, computed here from the
+# documented formula: int(weight * log(t / 60 s) / log(max_s / 60 s)).
+expected_boost() {  # limit_minutes weight max_s
+    awk -v t="$1" -v w="$2" -v m="$3" 'BEGIN {
+        s = t * 60; f = (s <= 60) ? 0 : log(s / 60) / log(m / 60); if (f > 1) f = 1
+        printf "%d", int(w * f) }'
+}
+
+# Pending jobs of USER with the given limits (minutes); prints "id limit".
+submit_by_limit() {  # user limits...
+    local user=$1 t; shift
+    for t in "$@"; do echo "$(submit "$user" -n 1 -t "$t" -J "lim$t" --wrap 'sleep 1') $t"; done
+}
+
+# Jobs ("id limit" lines on stdin) whose sprio SITE is not the expected
+# boost; prints one line per mismatch.
+site_boost_mismatches() {  # weight max_s
+    local rows id t got want
+    rows=$(sprio -h -o '%i %S')
+    while read -r id t; do
+        want=$(expected_boost "$t" "$1" "$2")
+        got=$(awk -v j="$id" '$1 == j {print $2}' <<<"$rows")
+        [ "$got" = "$want" ] || echo "job $id (limit $t min): SITE $got, want $want"
+    done
+}

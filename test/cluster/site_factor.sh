@@ -11,33 +11,22 @@ cluster_up --set PriorityType=priority/multifactor \
     --set PriorityWeightPartition=0 --set PriorityWeightQOS=0 >/dev/null
 check "slurmctld logs site_factor/tailfold" grep -q "site_factor/tailfold: tailfold .* loaded" "$mc_dir/log/slurmctld.stderr"
 scontrol update PartitionName=debug State=DOWN
-declare -A limit_of
-for t in 1 10 30 60; do
-    id=$(submit alice -n 1 -t "$t" -J "lim$t" --wrap 'sleep 1')
-    limit_of[$id]=$t
-done
+jobs=$(submit_by_limit alice 1 10 30 60)
 sleep 1
-rows=$(sprio -h -o '%i %S %Y' | sort -n)
-bad=""
-for id in "${!limit_of[@]}"; do
-    # Largest partition MaxTime is 600 min: log(t/60 s)/log(36000 s/60 s).
-    want=$(awk -v t="${limit_of[$id]}" -v w=$weight 'BEGIN {
-        s = t * 60; f = (s <= 60) ? 0 : log(s / 60) / log(36000 / 60); printf "%d", int(w * f) }')
-    got=$(awk -v j="$id" '$1 == j {print $2}' <<<"$rows")
-    [ "$got" = "$want" ] || bad+=" job $id: SITE $got, want $want;"
-done
-[ -z "$bad" ] || echo "   $bad"
+# Largest partition MaxTime is 600 min.
+bad=$(site_boost_mismatches $weight 36000 <<<"$jobs")
+[ -z "$bad" ] || echo "$bad" | sed 's/^/    /'
 check "multifactor's SITE is tailfold's weighted duration factor" test -z "$bad"
-check "some boost is non-zero" test "$(awk '$2 > 0' <<<"$rows" | wc -l)" -ge 3
+check "some boost is non-zero" test "$(sprio -h -o %S | awk '$1 > 0' | wc -l)" -ge 3
 
 show=$("$top/tools/tailfold-estimates" show)
 echo "$show" | sed 's/^/    /'
-for id in "${!limit_of[@]}"; do
+while read -r id t; do
     line=$(awk -v j="$id" '$1 == j' <<<"$show")
-    want=$(printf '%d:%02d:00' $((limit_of[$id] / 60)) $((limit_of[$id] % 60)))
+    want=$(printf '%d:%02d:00' $((t / 60)) $((t % 60)))
     check "tailfold-estimates show: job $id expects its limit $want" \
         awk -v w="$want" '{ exit !($(NF-1) == w && $NF == "limit" && $(NF-2) == w) }' <<<"$line"
-done
+done <<<"$jobs"
 
 # A bad parameter: the plugin refuses to load and says which key.
 mc down --dir "$mc_dir" >/dev/null
