@@ -1,0 +1,157 @@
+// tailfold core: free resources over time, per node.  GPL-2.0-or-later.
+#include "timeline.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+
+namespace tailfold {
+
+Timeline::Timeline(std::vector<NodeCapacity> nodes, std::int64_t now, std::int64_t window_s,
+                   std::int64_t resolution_s)
+    : nodes_(std::move(nodes)), now_(now), window_(std::max<std::int64_t>(window_s, 1)),
+      res_(std::max<std::int64_t>(resolution_s, 1))
+{
+    steps_.resize(nodes_.size());
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+        const bool up = nodes_[i].up;
+        steps_[i][now_] = {up ? std::int64_t(nodes_[i].cpus) : 0,
+                           up ? std::int64_t(nodes_[i].mem_mb) : 0};
+    }
+}
+
+std::int64_t Timeline::round_up(std::int64_t t) const
+{
+    if (t <= now_)
+        return now_;
+    return now_ + (t - now_ + res_ - 1) / res_ * res_;
+}
+
+void Timeline::split(std::map<std::int64_t, Free> &s, std::int64_t t)
+{
+    auto it = s.upper_bound(t);
+    if (it == s.begin())
+        return;  // before now: never asked
+    auto prev = std::prev(it);
+    if (prev->first != t)
+        s.emplace_hint(it, t, prev->second);
+}
+
+void Timeline::subtract(std::uint32_t node, std::int64_t start, std::int64_t end, std::int64_t cpus,
+                        std::int64_t mem)
+{
+    if (node >= steps_.size())
+        return;
+    start = std::max(start, now_);
+    end = std::min(end, horizon() + 1);
+    if (end <= start)
+        return;
+    auto &s = steps_[node];
+    split(s, start);
+    split(s, end);
+    for (auto it = s.find(start); it != s.end() && it->first < end; ++it) {
+        it->second.cpus -= cpus;
+        it->second.mem -= mem;
+    }
+}
+
+void Timeline::occupy(std::uint32_t node, std::int64_t start, std::int64_t end, std::uint32_t cpus,
+                      std::uint64_t mem_mb)
+{
+    subtract(node, start, end, cpus, static_cast<std::int64_t>(mem_mb));
+}
+
+void Timeline::block(std::uint32_t node, std::int64_t start, std::int64_t end)
+{
+    if (node >= nodes_.size())
+        return;
+    // More than the node has: nothing fits, whatever else is there.
+    subtract(node, start, end, std::int64_t(nodes_[node].cpus) + (1 << 20),
+             std::int64_t(nodes_[node].mem_mb) + (std::int64_t(1) << 40));
+}
+
+Timeline::Free Timeline::min_free(std::uint32_t node, std::int64_t start, std::int64_t end) const
+{
+    const auto &s = steps_[node];
+    auto it = s.upper_bound(start);
+    if (it == s.begin())
+        return {0, 0};
+    --it;
+    Free m = it->second;
+    for (++it; it != s.end() && it->first < end; ++it) {
+        m.cpus = std::min(m.cpus, it->second.cpus);
+        m.mem = std::min(m.mem, it->second.mem);
+    }
+    return m;
+}
+
+std::pair<std::int64_t, std::int64_t> Timeline::free_at(std::uint32_t node, std::int64_t t) const
+{
+    const Free f = min_free(node, t, t + 1);
+    return {f.cpus, f.mem};
+}
+
+std::optional<Placement> Timeline::earliest(const Request &r) const
+{
+    if (!r.cpus || r.min_nodes > r.max_nodes || r.duration_s <= 0)
+        return std::nullopt;
+    const std::int64_t dur = (r.duration_s + res_ - 1) / res_ * res_;
+    // Candidate starts: now, and every time something frees up.
+    std::set<std::int64_t> starts{now_};
+    for (std::uint32_t n = 0; n < steps_.size(); ++n) {
+        if (!r.allowed.empty() && (n >= r.allowed.size() || !r.allowed[n]))
+            continue;
+        for (const auto &kv : steps_[n])
+            if (kv.first > now_ && kv.first <= horizon())
+                starts.insert(round_up(kv.first));
+    }
+    std::vector<std::pair<std::int64_t, std::uint32_t>> usable;  // (CPUs it can give, node)
+    for (const std::int64_t t : starts) {
+        if (t > horizon())
+            break;
+        usable.clear();
+        for (std::uint32_t n = 0; n < steps_.size(); ++n) {
+            if (!r.allowed.empty() && (n >= r.allowed.size() || !r.allowed[n]))
+                continue;
+            const Free f = min_free(n, t, t + dur);
+            std::int64_t c = f.cpus;
+            if (r.mem_per_cpu_mb)
+                c = std::min<std::int64_t>(c, f.mem / std::int64_t(r.mem_per_cpu_mb));
+            if (c > 0)
+                usable.push_back({c, n});
+        }
+        if (usable.size() < r.min_nodes)
+            continue;
+        // Fewest nodes: the roomiest first, as many as needed (at least
+        // min_nodes, at most max_nodes).
+        std::sort(usable.begin(), usable.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        std::int64_t sum = 0;
+        std::size_t k = 0;
+        while (k < usable.size() && (sum < r.cpus || k < r.min_nodes))
+            sum += usable[k++].first;
+        if (sum < r.cpus || k > r.max_nodes || k < r.min_nodes || std::int64_t(k) > r.cpus)
+            continue;
+        // Spread: every node at least one CPU, the rest on the roomiest.
+        Placement p;
+        p.start = t;
+        std::int64_t left = r.cpus - std::int64_t(k);
+        for (std::size_t i = 0; i < k; ++i) {
+            const std::int64_t extra = std::min(left, usable[i].first - 1);
+            left -= extra;
+            p.nodes.push_back({usable[i].second, static_cast<std::uint32_t>(1 + extra)});
+        }
+        return p;
+    }
+    return std::nullopt;
+}
+
+void Timeline::reserve(const Request &r, const Placement &p)
+{
+    const std::int64_t dur = (r.duration_s + res_ - 1) / res_ * res_;
+    for (const auto &[node, cpus] : p.nodes)
+        subtract(node, p.start, p.start + dur, cpus, std::int64_t(cpus * r.mem_per_cpu_mb));
+}
+
+}  // namespace tailfold
