@@ -1,6 +1,8 @@
 // tailfold core: SchedulerParameters for sched/tailfold.  GPL-2.0-or-later.
 #include "backfill_params.h"
 
+#include "key_value.h"
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -8,14 +10,6 @@
 namespace tailfold {
 
 namespace {
-
-std::string trim(const std::string &s)
-{
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos)
-        return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
 
 bool to_u32(const std::string &v, std::uint32_t lo, std::uint32_t hi, std::uint32_t &out)
 {
@@ -50,68 +44,57 @@ bool other_backfill_key(const std::string &key)
 bool parse_backfill_params(const char *text, BackfillParams &out, std::string &error)
 {
     BackfillParams p;
-    const std::string all = text ? text : "";
-    std::size_t pos = 0;
-    while (pos <= all.size()) {
-        std::size_t end = all.find(',', pos);
-        if (end == std::string::npos)
-            end = all.size();
-        const std::string item = trim(all.substr(pos, end - pos));
-        pos = end + 1;
-        if (item.empty())
-            continue;
-        const auto eq = item.find('=');
-        const std::string key = trim(item.substr(0, eq));
-        const std::string val = eq == std::string::npos ? "" : trim(item.substr(eq + 1));
+    const bool ok = for_each_key_value(text, [&](const std::string &key, const std::string &val,
+                                                 bool has_value) {
         auto number = [&](std::uint32_t lo, std::uint32_t hi, std::uint32_t &field) {
-            if (eq == std::string::npos || !to_u32(val, lo, hi, field)) {
+            if (!has_value || !to_u32(val, lo, hi, field)) {
                 error = "SchedulerParameters: " + key + "=" + val + ": not a whole number from " +
                         std::to_string(lo) + " to " + std::to_string(hi);
                 return false;
             }
             return true;
         };
-        bool ok = true;
         if (key == "bf_interval")
-            ok = number(1, 86400, p.interval_s);
-        else if (key == "bf_window")
-            ok = number(1, 43200, p.window_min);
-        else if (key == "bf_resolution")
-            ok = number(1, 3600, p.resolution_s);
-        else if (key == "bf_max_job_test")
-            ok = number(0, 1000000, p.max_job_test);
-        else if (key == "bf_max_time")
-            ok = number(1, 3600, p.max_time_s);
-        else if (key == "bf_yield_interval")
-            ok = number(1, 10000000, p.yield_interval_us);
-        else if (key == "bf_yield_sleep")
-            ok = number(1, 10000000, p.yield_sleep_us);
-        else if (key == "bf_reservations")
-            ok = number(0, 100000, p.reservations);
-        else if (key == "bf_continue") {
-            if (eq != std::string::npos) {
+            return number(1, 86400, p.interval_s);
+        if (key == "bf_window")
+            return number(1, 43200, p.window_min);
+        if (key == "bf_resolution")
+            return number(1, 3600, p.resolution_s);
+        if (key == "bf_max_job_test")
+            return number(0, 1000000, p.max_job_test);
+        if (key == "bf_max_time")
+            return number(1, 3600, p.max_time_s);
+        if (key == "bf_yield_interval")
+            return number(1, 10000000, p.yield_interval_us);
+        if (key == "bf_yield_sleep")
+            return number(1, 10000000, p.yield_sleep_us);
+        if (key == "bf_reservations")
+            return number(0, 100000, p.reservations);
+        if (key == "bf_continue") {
+            if (has_value)
                 error = "SchedulerParameters: bf_continue takes no value";
-                return false;
-            }
             p.continue_after_yield = true;
-        } else if (key == "bf_runtime") {
+            return !has_value;
+        }
+        if (key == "bf_runtime") {
             if (val == "limit")
                 p.runtime = PlanRuntime::kLimit;
             else if (val == "predicted")
                 p.runtime = PlanRuntime::kPredicted;
-            else {
+            else
                 error = "SchedulerParameters: bf_runtime=" + val + ": must be limit or predicted";
-                return false;
-            }
-        } else if (key.compare(0, 3, "bf_") == 0 && !other_backfill_key(key)) {
+            return val == "limit" || val == "predicted";
+        }
+        if (key.compare(0, 3, "bf_") == 0 && !other_backfill_key(key)) {
             // A backfill key that no part of Slurm or tailfold reads: most
             // likely a typo of one that matters.
             error = "SchedulerParameters: unknown backfill key '" + key + "'";
             return false;
         }
-        if (!ok)
-            return false;
-    }
+        return true;  // another part of Slurm's
+    });
+    if (!ok)
+        return false;
     if (!p.max_time_s)
         p.max_time_s = p.interval_s;
     out = p;

@@ -1,6 +1,8 @@
 // tailfold core: PriorityParameters.  GPL-2.0-or-later.
 #include "duration_params.h"
 
+#include "key_value.h"
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -8,15 +10,6 @@
 namespace tailfold {
 
 namespace {
-
-std::string trim(const std::string &s)
-{
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos)
-        return {};
-    const auto e = s.find_last_not_of(" \t");
-    return s.substr(b, e - b + 1);
-}
 
 std::optional<std::uint32_t> parse_u32(const std::string &v)
 {
@@ -61,25 +54,14 @@ const char *to_string(DurationSource s)
 bool parse_duration_params(const char *text, DurationParams &out, std::string &error)
 {
     DurationParams p;  // defaults; `out` changes only if everything parses
-    const std::string all = text ? text : "";
-    std::size_t pos = 0;
-    while (pos <= all.size()) {
-        std::size_t end = all.find(',', pos);
-        if (end == std::string::npos)
-            end = all.size();
-        const std::string item = trim(all.substr(pos, end - pos));
-        pos = end + 1;
-        if (item.empty())
-            continue;
-        const auto eq = item.find('=');
-        const std::string key = trim(item.substr(0, eq));
-        const std::string val = eq == std::string::npos ? "" : trim(item.substr(eq + 1));
+    const bool ok = for_each_key_value(text, [&](const std::string &key, const std::string &val,
+                                                 bool has_value) {
         auto bad = [&](const std::string &why) {
             error = "PriorityParameters: " + key + "=" + val + ": " + why;
             return false;
         };
-        if (eq == std::string::npos) {
-            error = "PriorityParameters: '" + item + "' is not key=value";
+        if (!has_value) {
+            error = "PriorityParameters: '" + key + "' is not key=value";
             return false;
         }
         if (key == "duration_weight") {
@@ -124,7 +106,10 @@ bool parse_duration_params(const char *text, DurationParams &out, std::string &e
                     "duration_history_runs, duration_store_max)";
             return false;
         }
-    }
+        return true;
+    });
+    if (!ok)
+        return false;
     if (p.max_s && p.max_s <= p.min_s) {
         error = "PriorityParameters: duration_max must be larger than duration_min";
         return false;
