@@ -22,3 +22,15 @@ double duration_factor(double runtime_s, std::int64_t min_s, std::int64_t max_s,
 }
 
 }  // namespace tailfold
+
+namespace tailfold {
+
+std::int64_t duration_boost(const DurationParams &p, std::int64_t max_s, double runtime_s)
+{
+    if (!p.weight)
+        return 0;
+    return static_cast<std::int64_t>(
+        std::floor(p.weight * duration_factor(runtime_s, p.min_s, max_s, p.scale)));
+}
+
+}  // namespace tailfold

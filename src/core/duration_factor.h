@@ -16,4 +16,9 @@ namespace tailfold {
 
 double duration_factor(double runtime_s, std::int64_t min_s, std::int64_t max_s, DurationScale scale);
 
+// The weighted boost added to a priority: floor(weight x factor), a whole
+// number because Slurm shows it in sprio's SITE column, which holds whole
+// numbers.  `max_s` is the resolved upper bound.
+std::int64_t duration_boost(const DurationParams &p, std::int64_t max_s, double runtime_s);
+
 }  // namespace tailfold

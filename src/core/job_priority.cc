@@ -80,10 +80,7 @@ WeightedFactors JobPriority::weigh(const JobFacts &job, const PartitionFacts &pa
     if (w.qos && job.qos_priority)
         out.qos = (s_.has(kNoNormalQos) ? job.qos_priority : job.qos_priority_norm) * w.qos;
 
-    if (s_.duration.weight)
-        out.duration = static_cast<std::int64_t>(
-            std::floor(s_.duration.weight * duration_factor(job.expected_runtime_s, s_.duration.min_s,
-                                                            s_.duration_max_s, s_.duration.scale)));
+    out.duration = duration_boost(s_.duration, s_.duration_max_s, job.expected_runtime_s);
 
     const std::size_t n = std::min(job.tres_count, w.tres.size());
     for (std::size_t i = 0; i < job.tres_count; ++i) {

@@ -170,9 +170,7 @@ std::int64_t weighted_boost(const job_record_t *job)
     const tailfold::DurationParams p = params();
     if (!p.weight)
         return 0;
-    const double f =
-        tailfold::duration_factor(expected_runtime(job).seconds, p.min_s, max_seconds(), p.scale);
-    return static_cast<std::int64_t>(std::floor(p.weight * f));
+    return tailfold::duration_boost(p, max_seconds(), expected_runtime(job).seconds);
 }
 
 }  // namespace tf_duration
