@@ -3,7 +3,7 @@
 # CPUs, durations heavy-tailed (56 x 1, 14 x 2, 6 x 5, 4 x 12 "minutes", 10 s
 # each), submitted in a shuffled order to a partition that is down, which
 # then comes up: every task becomes eligible at once.
-# Measured per run: makespan from the release, the lower bound
+# Measured per run: makespan from the partition coming up, the lower bound
 # max(work / CPUs, longest task), and waste = 1 - work / (CPUs x makespan).
 #   stock       priority/multifactor + sched/backfill, exact limits
 #   limit       priority/tailfold, duration_source=limit, exact limits
@@ -27,7 +27,7 @@ bound=$(( work / cpus > longest ? work / cpus : longest ))
 log "bag: ${#bag[@]} tasks, work ${work} CPU-s, longest ${longest} s, lower bound ${bound} s"
 declare -A makespan_of waste_of
 
-# run NAME LIMIT_MODE: submit the bag held, release it, wait, measure.
+# run NAME LIMIT_MODE: submit the bag, make it eligible, wait, measure.
 run_bag() {
     local name=$1 mode=$2 ids=() i d lim
     # The partition is down while the bag is submitted and comes up in one
@@ -35,6 +35,7 @@ run_bag() {
     # held jobs is one request per job, and a prompt scheduler would start
     # the first released before the last is).
     scontrol update PartitionName=work State=DOWN
+    for i in "${!bag[@]}"; do
         d=${bag[$i]}
         case $mode in
             exact) lim=$d ;;
