@@ -73,15 +73,23 @@ WeightedFactors JobPriority::weigh(const JobFacts &job, const PartitionFacts &pa
         out.fairshare = job.fairshare * w.fairshare;
     if (w.job_size)
         out.job_size = job_size_factor(job, part) * w.job_size;
-    if (w.partition && part.job_factor)
-        out.partition = (s_.has(kNoNormalPart) ? part.job_factor : part.job_factor_norm) * w.partition;
     if (w.assoc)
         out.assoc = (s_.has(kNoNormalAssoc) ? job.assoc_priority : job.assoc_priority_norm) * w.assoc;
     if (w.qos && job.qos_priority)
         out.qos = (s_.has(kNoNormalQos) ? job.qos_priority : job.qos_priority_norm) * w.qos;
-
     out.duration = duration_boost(s_.duration, s_.duration_max_s, job.expected_runtime_s);
+    weigh_partition(job, part, out, tres_out);
+    return out;
+}
 
+void JobPriority::weigh_partition(const JobFacts &job, const PartitionFacts &part,
+                                  WeightedFactors &out, double *tres_out) const
+{
+    const PriorityWeights &w = s_.weights;
+    out.partition = 0;
+    if (w.partition && part.job_factor)
+        out.partition = (s_.has(kNoNormalPart) ? part.job_factor : part.job_factor_norm) * w.partition;
+    out.tres_sum = 0;
     const std::size_t n = std::min(job.tres_count, w.tres.size());
     for (std::size_t i = 0; i < job.tres_count; ++i) {
         double f = 0;
@@ -97,7 +105,6 @@ WeightedFactors JobPriority::weigh(const JobFacts &job, const PartitionFacts &pa
         if (tres_out)
             tres_out[i] = f;
     }
-    return out;
 }
 
 std::uint32_t JobPriority::sum(const WeightedFactors &w, std::int64_t site, std::int64_t nice)

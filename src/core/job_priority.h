@@ -81,6 +81,12 @@ class JobPriority {
     WeightedFactors weigh(const JobFacts &job, const PartitionFacts &part, std::int64_t now,
                           double *tres_out = nullptr) const;
 
+    // Only what differs between the partitions of a multi-partition job:
+    // sets w.partition and w.tres_sum (and tres_out) for `part`, keeping
+    // the other factors of w.
+    void weigh_partition(const JobFacts &job, const PartitionFacts &part, WeightedFactors &w,
+                         double *tres_out = nullptr) const;
+
     // The priority of weighted factors plus site minus nice, as slurmctld
     // stores it.
     static std::uint32_t sum(const WeightedFactors &w, std::int64_t site, std::int64_t nice);

@@ -194,3 +194,35 @@ TEST(JobPriority, SumNeverZeroAndNeverAbove32Bits)
     w.fairshare = 5e9;
     EXPECT_EQ(JobPriority::sum(w, 0, 0), 4294967295u);
 }
+
+TEST(JobPriority, WeighPartitionChangesOnlyPartitionAndTres)
+{
+    PrioritySettings s;
+    s.weights.age = 100;
+    s.weights.partition = 1000;
+    s.weights.tres = {10};
+    s.max_age_s = 100;
+    JobPriority p(s, {16, 4});
+    const double counts[] = {4};
+    const double small_total[] = {8}, big_total[] = {16};
+    JobFacts j;
+    j.accrue_time = 50;
+    j.tres = counts;
+    j.tres_count = 1;
+    PartitionFacts a, b;
+    a.job_factor = 1;
+    a.job_factor_norm = 0.5;
+    a.tres_total = small_total;
+    b.job_factor = 2;
+    b.job_factor_norm = 1.0;
+    b.tres_total = big_total;
+    const WeightedFactors wa = p.weigh(j, a, 100);
+    WeightedFactors wb = wa;
+    p.weigh_partition(j, b, wb);
+    const WeightedFactors full_b = p.weigh(j, b, 100);
+    EXPECT_DOUBLE_EQ(wb.partition, full_b.partition);  // 1000
+    EXPECT_DOUBLE_EQ(wb.tres_sum, full_b.tres_sum);    // 4/16 * 10
+    EXPECT_DOUBLE_EQ(wb.age, wa.age);                  // untouched
+    EXPECT_DOUBLE_EQ(wa.partition, 500);
+    EXPECT_DOUBLE_EQ(wa.tres_sum, 5);
+}

@@ -26,10 +26,7 @@ const char kStoreName[] = "tailfold_estimates.json";
 
 std::string store_path()
 {
-    const char *dir = slurm_conf.state_save_location;
-    if (!dir || !strcmp(dir, "/dev/null"))
-        return {};
-    return std::string(dir) + "/" + kStoreName;
+    return tf_state_file(kStoreName);
 }
 
 // Seconds of a limit in minutes, 0 when there is none.

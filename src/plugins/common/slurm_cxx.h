@@ -25,6 +25,18 @@ extern "C" {
 
 #include <dlfcn.h>
 
+#include <cstring>
+#include <string>
+
+// <StateSaveLocation>/name, or "" when state is not saved (/dev/null).
+inline std::string tf_state_file(const char *name)
+{
+    const char *dir = slurm_conf.state_save_location;
+    if (!dir || !*dir || !strcmp(dir, "/dev/null"))
+        return {};
+    return std::string(dir) + "/" + name;
+}
+
 // True inside slurmctld, false in a client that loads the plugin (sshare).
 // slurmctld_config is defined by the slurmctld executable only; Slurm's
 // running_in_slurmctld() compares argv[0] and so misses Debian's

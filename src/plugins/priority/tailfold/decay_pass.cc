@@ -40,10 +40,7 @@ const char kStateName[] = "priority_last_decay_ran";
 
 std::string state_path()
 {
-    const char *dir = slurm_conf.state_save_location;
-    if (!dir || !strcmp(dir, "/dev/null"))
-        return {};
-    return std::string(dir) + "/" + kStateName;
+    return tf_state_file(kStateName);
 }
 
 std::uint64_t be64(const unsigned char *p)

@@ -26,24 +26,31 @@ double job_fairshare(const job_record_t *job)
         fs = assoc->usage->fs_assoc_ptr;
     if (fuzzy_equal(fs->usage->usage_efctv, NO_VAL))
         classic_assoc_usage(fs);
+    return classic_factor(fs->usage->usage_efctv, fs->usage->shares_norm);
+}
+
+double classic_factor(long double usage_efctv, long double shares_norm)
+{
+    if (fuzzy_equal(usage_efctv, NO_VAL))
+        return 0.0;
     const double damp = slurm_conf.fs_dampening_factor ? slurm_conf.fs_dampening_factor : 1;
-    return tailfold::classic_fair_share_factor(fs->usage->usage_efctv, fs->usage->shares_norm, damp);
+    return tailfold::classic_fair_share_factor(usage_efctv, static_cast<double>(shares_norm), damp);
+}
+
+void job_tres_counts(const job_record_t *job, std::vector<double> &out)
+{
+    const int n = slurmctld_tres_cnt;
+    out.assign(n, 0.0);
+    for (int i = 0; i < n; ++i) {
+        if (job->tres_alloc_cnt && job->tres_alloc_cnt[i] != NO_CONSUME_VAL64)
+            out[i] = job->tres_alloc_cnt[i];
+        else if (job->tres_req_cnt)
+            out[i] = job->tres_req_cnt[i];
+    }
 }
 
 // Per-thread scratch for TRES counts: no allocation per job.
 static thread_local std::vector<double> tres_counts;
-
-static void fill_tres(const job_record_t *job)
-{
-    const int n = slurmctld_tres_cnt;
-    tres_counts.assign(n, 0.0);
-    for (int i = 0; i < n; ++i) {
-        if (job->tres_alloc_cnt && job->tres_alloc_cnt[i] != NO_CONSUME_VAL64)
-            tres_counts[i] = job->tres_alloc_cnt[i];
-        else if (job->tres_req_cnt)
-            tres_counts[i] = job->tres_req_cnt[i];
-    }
-}
 
 static thread_local std::vector<double> part_totals;
 
@@ -85,7 +92,7 @@ static JobFacts job_facts(const job_record_t *job)
     }
     j.site = static_cast<std::int64_t>(job->site_factor) - NICE_OFFSET;
     j.nice = static_cast<std::int64_t>(d->nice) - NICE_OFFSET;
-    fill_tres(job);
+    job_tres_counts(job, tres_counts);
     j.tres = tres_counts.data();
     j.tres_count = tres_counts.size();
     return j;
@@ -170,10 +177,7 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked)
         ListIterator it = list_iterator_create(job->part_ptr_list);
         int i = 0;
         while (void *p = list_next(it)) {
-            const PartitionFacts pf = partition_facts(static_cast<part_record_t *>(p));
-            const WeightedFactors pw = calc.weigh(j, pf, now);
-            per.partition = pw.partition;
-            per.tres_sum = pw.tres_sum;
+            calc.weigh_partition(j, partition_facts(static_cast<part_record_t *>(p)), per);
             const std::uint32_t v = JobPriority::sum(per, j.site, j.nice);
             if (!s.has(tailfold::kIncrOnly) || job->priority_array[i] < v)
                 job->priority_array[i] = v;

@@ -57,6 +57,10 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked);
 void recalc_job(job_record_t *job, time_t now);
 // The association's fair-share factor as the job's priority uses it.
 double job_fairshare(const job_record_t *job);
+// Classic fair share with slurm.conf's FairShareDampeningFactor.
+double classic_factor(long double usage_efctv, long double shares_norm);
+// Per TRES: the allocated count, else the requested one.
+void job_tres_counts(const job_record_t *job, std::vector<double> &out);
 
 // usage.cc.  All need the job lock held and take assoc_mgr locks unless
 // told they are held.

@@ -92,10 +92,7 @@ TF_PLUGIN_API void priority_p_set_assoc_usage(slurmdb_assoc_rec_t *assoc)
 
 TF_PLUGIN_API double priority_p_calc_fs_factor(long double usage_efctv, long double shares_norm)
 {
-    if (fuzzy_equal(usage_efctv, NO_VAL))
-        return 0.0;
-    const double damp = slurm_conf.fs_dampening_factor ? slurm_conf.fs_dampening_factor : 1;
-    return tailfold::classic_fair_share_factor(usage_efctv, static_cast<double>(shares_norm), damp);
+    return tf_prio::classic_factor(usage_efctv, shares_norm);
 }
 
 TF_PLUGIN_API List priority_p_get_priority_factors_list(priority_factors_request_msg_t *req,

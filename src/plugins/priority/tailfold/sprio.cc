@@ -55,31 +55,30 @@ static priority_factors_object_t *row(const job_record_t *job, part_record_t *pa
     return o;
 }
 
-// Per-partition factors for a job in several partitions.
+// Per-partition factors for a job in several partitions: its partition
+// factor and, with TRES weights, its TRES factors in that partition.
 static void set_partition(priority_factors_object_t *o, const job_record_t *job, part_record_t *part)
 {
     if (job->direct_set_prio || !job->prio_factors)
         return;
-    const auto &s = cfg.settings;
-    o->priority_part = (s.has(tailfold::kNoNormalPart) ? part->priority_job_factor
-                                                       : part->norm_priority) *
-                       s.weights.partition;
-    if (!o->priority_tres)
-        return;
-    std::vector<double> counts(slurmctld_tres_cnt), totals(slurmctld_tres_cnt);
-    for (int i = 0; i < slurmctld_tres_cnt; ++i) {
-        if (job->tres_alloc_cnt && job->tres_alloc_cnt[i] != NO_CONSUME_VAL64)
-            counts[i] = job->tres_alloc_cnt[i];
-        else if (job->tres_req_cnt)
-            counts[i] = job->tres_req_cnt[i];
-        totals[i] = part->tres_cnt ? part->tres_cnt[i] : 0;
-    }
     tailfold::JobFacts j;
-    j.tres = counts.data();
-    j.tres_count = counts.size();
     tailfold::PartitionFacts p;
-    p.tres_total = totals.data();
-    tailfold::JobPriority(s, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)}).weigh(j, p, 0, o->priority_tres);
+    p.job_factor = part->priority_job_factor;
+    p.job_factor_norm = part->norm_priority;
+    std::vector<double> counts, totals;
+    if (o->priority_tres) {
+        job_tres_counts(job, counts);
+        totals.assign(slurmctld_tres_cnt, 0.0);
+        for (int i = 0; i < slurmctld_tres_cnt; ++i)
+            totals[i] = part->tres_cnt ? part->tres_cnt[i] : 0;
+        j.tres = counts.data();
+        j.tres_count = counts.size();
+        p.tres_total = totals.data();
+    }
+    tailfold::WeightedFactors w;
+    tailfold::JobPriority(cfg.settings, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)})
+        .weigh_partition(j, p, w, o->priority_tres);
+    o->priority_part = w.partition;
 }
 
 List factors_list(priority_factors_request_msg_t *req, uid_t uid)
