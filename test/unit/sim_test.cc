@@ -1,5 +1,6 @@
 // Unit tests: tailfold-sim's reader, event loop and metrics.  Expected
 // values are worked out by hand in the comments.
+#include "tools/sim/fair_share.h"
 #include "tools/sim/metrics.h"
 #include "tools/sim/simulator.h"
 #include "tools/sim/swf_reader.h"
@@ -173,8 +174,8 @@ TEST(Simulator, TailfoldRunsLongerFirst)
     w.machine_cpus = 2;
     w.jobs = {job(1, 0, 2, 100), job(2, 1, 2, 60), job(3, 2, 2, 3600)};
     SimSettings s = settings(Policy::kTailfold, 2);
-    s.duration.weight = 2000;
-    s.duration.source = tailfold::DurationSource::kLimit;
+    s.prio.duration.weight = 2000;
+    s.prio.duration.source = tailfold::DurationSource::kLimit;
     const SimResult r = simulate(w, s);
     EXPECT_EQ(r.jobs[2].start, 100);   // the hour-long job first
     EXPECT_EQ(r.jobs[1].start, 3700);  // then the minute
@@ -193,7 +194,7 @@ TEST(Simulator, RandomWorkloadsFinish)
         w.jobs.push_back(job(i + 1, sub(rng), cpus(rng), run(rng)));
     std::stable_sort(w.jobs.begin(), w.jobs.end(),
                      [](const SimJob &a, const SimJob &b) { return a.submit < b.submit; });
-    for (Policy p : {Policy::kFcfs, Policy::kEasy, Policy::kTailfold}) {
+    for (Policy p : {Policy::kFcfs, Policy::kEasy, Policy::kMultifactor, Policy::kTailfold}) {
         const SimResult r = simulate(w, settings(p, 64));
         const Summary m = summarize(w, r, 64);
         EXPECT_EQ(m.jobs, w.jobs.size()) << to_string(p);
@@ -203,4 +204,46 @@ TEST(Simulator, RandomWorkloadsFinish)
         }
         EXPECT_LE(m.utilization, 1.0);
     }
+}
+
+// Fair share: user 1 used the machine for 1000 s; when it frees, user 2's
+// job goes before user 1's later one under multifactor (Fair Tree ranks
+// user 2 first), while easy keeps submit order.
+TEST(Simulator, MultifactorFavoursTheLighterUser)
+{
+    Workload w;
+    w.machine_cpus = 2;
+    w.jobs = {job(1, 0, 2, 1000), job(2, 10, 2, 100), job(3, 20, 2, 100)};
+    w.jobs[0].user = w.jobs[1].user = 1;
+    w.jobs[2].user = 2;
+    const SimResult m = simulate(w, settings(Policy::kMultifactor, 2));
+    EXPECT_EQ(m.jobs[2].start, 1000);
+    EXPECT_EQ(m.jobs[1].start, 1100);
+    const SimResult e = simulate(w, settings(Policy::kEasy, 2));
+    EXPECT_EQ(e.jobs[1].start, 1000);
+    EXPECT_EQ(e.jobs[2].start, 1100);
+}
+
+TEST(SimFairShare, HeavierUsersRankLower)
+{
+    Workload w;
+    w.jobs = {job(1, 0, 1, 1), job(2, 0, 1, 1), job(3, 0, 1, 1)};
+    w.jobs[0].user = 1;
+    w.jobs[1].user = 2;
+    w.jobs[2].user = 3;
+    w.jobs[2].group = 7;  // another account
+    SimFairShare fs(w, 3600);
+    fs.charge(1, 1000);
+    fs.charge(2, 10);
+    fs.rank();
+    // Account of users 1 and 2 used everything, account 7 nothing: user 3
+    // first (factor 1), then user 2, then user 1 (ranks 3, 2, 1 of 3).
+    EXPECT_DOUBLE_EQ(fs.factor(3), 1.0);
+    EXPECT_NEAR(fs.factor(2), 2.0 / 3.0, 1e-9);
+    EXPECT_NEAR(fs.factor(1), 1.0 / 3.0, 1e-9);
+    // Half-life decay: after one half-life, usage halves (ranks unchanged).
+    fs.decay(3600);
+    fs.rank();
+    EXPECT_NEAR(fs.factor(1), 1.0 / 3.0, 1e-9);
+    EXPECT_EQ(fs.factor(99), 0.0);  // unknown user
 }

@@ -27,7 +27,7 @@ int usage(const char *why)
 {
     if (why)
         std::cerr << "tailfold-sim: " << why << "\n";
-    std::cerr << "usage: tailfold-sim (--swf FILE | --bag N:MIN:MAX[:SEED]) [--policy fcfs,easy,tailfold]\n"
+    std::cerr << "usage: tailfold-sim (--swf FILE | --bag N:MIN:MAX[:SEED]) [--policy fcfs,easy,multifactor,tailfold]\n"
                  "                    [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]\n"
                  "                    [--scheduler-params TEXT] [--priority-params TEXT]\n"
                  "                    [--jobs-csv PREFIX] [--quiet]\n";
@@ -115,18 +115,36 @@ bool read_slurm_conf(const std::string &path, Options &o, tfsim::SimSettings &s,
             o.sched_params = val;
         } else if (key == "priorityparameters" && o.prio_params.empty()) {
             o.prio_params = val;
-        } else if (key == "priorityweightage") {
+        } else if (key == "priorityweightage" || key == "priorityweightfairshare" ||
+                   key == "priorityweightjobsize") {
             std::uint64_t v;
             if (!to_u64(val, v) || v > UINT32_MAX) {
-                err = path + ":" + std::to_string(n) + ": PriorityWeightAge=" + val + ": not a whole number";
+                err = path + ":" + std::to_string(n) + ": " + key + "=" + val + ": not a whole number";
                 return false;
             }
-            s.weight_age = std::uint32_t(v);
-        } else if (key == "prioritymaxage") {
-            if (!slurm_time_seconds(val, s.max_age_s)) {
-                err = path + ":" + std::to_string(n) + ": PriorityMaxAge=" + val + ": not a Slurm time";
+            double &w = key == "priorityweightage"         ? s.prio.weights.age
+                        : key == "priorityweightfairshare" ? s.prio.weights.fairshare
+                                                           : s.prio.weights.job_size;
+            w = double(v);
+        } else if (key == "prioritymaxage" || key == "prioritydecayhalflife") {
+            std::int64_t secs;
+            if (!slurm_time_seconds(val, secs)) {
+                err = path + ":" + std::to_string(n) + ": " + key + "=" + val + ": not a Slurm time";
                 return false;
             }
+            if (key == "prioritymaxage")
+                s.prio.max_age_s = secs;
+            else
+                s.half_life_s = double(secs);
+        } else if (key == "prioritycalcperiod") {
+            std::int64_t secs;
+            if (!slurm_time_seconds(val, secs) || secs <= 0) {
+                err = path + ":" + std::to_string(n) + ": " + key + "=" + val + ": not a Slurm time";
+                return false;
+            }
+            s.calc_period_s = secs;
+        } else if (key == "priorityfavorsmall") {
+            s.prio.favor_small = val == "YES" || val == "yes" || val == "Yes";
         }
     }
     return true;
@@ -221,7 +239,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (!tailfold::parse_backfill_params(o.sched_params.c_str(), base.backfill, err) ||
-        !tailfold::parse_duration_params(o.prio_params.c_str(), base.duration, err)) {
+        !tailfold::parse_duration_params(o.prio_params.c_str(), base.prio.duration, err)) {
         std::cerr << "tailfold-sim: " << err << "\n";
         return 1;
     }
@@ -273,7 +291,7 @@ int main(int argc, char **argv)
     while (std::getline(ps, name, ',')) {
         tfsim::SimSettings s = base;
         if (!tfsim::parse_policy(name, s.policy))
-            return usage(("unknown policy '" + name + "' (fcfs, easy, tailfold)").c_str());
+            return usage(("unknown policy '" + name + "' (fcfs, easy, multifactor, tailfold)").c_str());
         s.cpus = w.machine_cpus;
         s.cpus_per_node = o.cpus_per_node;
         if (s.policy == tfsim::Policy::kEasy) {  // EASY as published: one reservation, user limits

@@ -2,13 +2,16 @@
 #include "simulator.h"
 
 #include <algorithm>
+#include <optional>
 #include <queue>
 #include <string>
 
 #include "src/core/backfill_planner.h"
-#include "src/core/duration_factor.h"
+#include "src/core/job_priority.h"
+#include "fair_share.h"
 #include "src/core/runtime_estimator.h"
 #include "src/core/timeline.h"
+#include "src/core/usage_decay.h"
 
 namespace tfsim {
 
@@ -19,6 +22,8 @@ const char *to_string(Policy p)
         return "fcfs";
     case Policy::kEasy:
         return "easy";
+    case Policy::kMultifactor:
+        return "multifactor";
     case Policy::kTailfold:
         return "tailfold";
     }
@@ -27,7 +32,7 @@ const char *to_string(Policy p)
 
 bool parse_policy(const std::string &text, Policy &out)
 {
-    for (Policy p : {Policy::kFcfs, Policy::kEasy, Policy::kTailfold})
+    for (Policy p : {Policy::kFcfs, Policy::kEasy, Policy::kMultifactor, Policy::kTailfold})
         if (text == to_string(p)) {
             out = p;
             return true;
@@ -36,6 +41,9 @@ bool parse_policy(const std::string &text, Policy &out)
 }
 
 namespace {
+
+// JobPriority treats time 0 as "not accruing"; traces start at 0.
+constexpr std::int64_t kEpoch = 1000000000;
 
 struct Running {
     std::size_t job;
@@ -46,8 +54,11 @@ struct Running {
 
 class Engine {
   public:
-    Engine(const Workload &w, const SimSettings &s) : w_(w), s_(s)
+    Engine(const Workload &w, const SimSettings &s)
+        : w_(w), s_(s), prio_settings_(s.prio), fs_(w, s.half_life_s)
     {
+        if (s.policy != Policy::kTailfold)
+            prio_settings_.duration.weight = 0;
         const std::uint32_t cpus = s.cpus ? s.cpus : w.machine_cpus;
         const std::uint32_t per = s.cpus_per_node && s.cpus_per_node < cpus ? s.cpus_per_node : cpus;
         for (std::uint32_t left = cpus; left > 0; left -= std::min(left, per))
@@ -55,6 +66,11 @@ class Engine {
         res_.jobs.resize(w.jobs.size());
         for (const SimJob &j : w.jobs)
             max_limit_ = std::max(max_limit_, j.limit);
+        if (!prio_settings_.duration_max_s)
+            prio_settings_.duration_max_s =
+                prio_settings_.duration.max_s ? prio_settings_.duration.max_s : std::max<std::int64_t>(max_limit_, 1);
+        calc_.emplace(prio_settings_, tailfold::ClusterSize{
+                                          s.cpus ? s.cpus : w.machine_cpus, std::uint32_t(nodes_.size())});
     }
 
     SimResult run(const std::function<void(std::size_t, std::size_t)> &progress)
@@ -90,6 +106,42 @@ class Engine {
     tailfold::RuntimeEstimator est_;
     std::int64_t max_limit_ = 0;
     SimResult res_;
+    tailfold::PrioritySettings prio_settings_;
+    std::optional<tailfold::JobPriority> calc_;  // refers to prio_settings_
+    SimFairShare fs_;
+    std::int64_t last_decay_ = -1;
+    std::vector<std::pair<std::size_t, std::int64_t>> ended_;  // (job, end) since the last decay
+
+    bool by_priority() const
+    {
+        return s_.policy == Policy::kMultifactor || s_.policy == Policy::kTailfold;
+    }
+
+    // priority/tailfold's decay pass, every PriorityCalcPeriod of simulated
+    // time: decay what was, charge what ran since (jobs that ended too),
+    // rank again.
+    void decay_pass(std::int64_t now)
+    {
+        if (last_decay_ < 0) {
+            last_decay_ = now;
+            return;
+        }
+        if (now - last_decay_ < s_.calc_period_s)
+            return;
+        fs_.decay(double(now - last_decay_));
+        auto charge = [&](std::size_t idx, std::int64_t end, bool final) {
+            const SimJob &j = w_.jobs[idx];
+            const double secs = tailfold::charged_seconds(last_decay_, now, res_.jobs[idx].start, end, final);
+            fs_.charge(j.user, double(j.cpus) * fs_.decayed(secs));
+        };
+        for (const Running &r : running_)
+            charge(r.job, now, false);
+        for (const auto &[idx, end] : ended_)
+            charge(idx, end, true);
+        ended_.clear();
+        fs_.rank();
+        last_decay_ = now;
+    }
 
     bool predicted() const
     {
@@ -99,8 +151,8 @@ class Engine {
     double expected_runtime(const SimJob &j) const
     {
         return est_
-            .estimate(j.user, std::to_string(j.group), std::to_string(j.app), j.limit, s_.duration.source,
-                      s_.duration.history_runs)
+            .estimate(j.user, std::to_string(j.group), std::to_string(j.app), j.limit, s_.prio.duration.source,
+                      s_.prio.duration.history_runs)
             .seconds;
     }
 
@@ -124,6 +176,8 @@ class Engine {
             *it = std::move(running_.back());
             running_.pop_back();
         }
+        if (by_priority())
+            ended_.push_back({idx, res_.jobs[idx].end});
         const SimJob &j = w_.jobs[idx];
         est_.record(j.user, std::to_string(j.group), std::to_string(j.app), j.runtime, j.limit,
                     j.runtime >= j.limit);
@@ -139,18 +193,24 @@ class Engine {
 
     void order_queue(std::int64_t now)
     {
-        if (s_.policy != Policy::kTailfold)
+        if (!by_priority())
             return;  // submit order
-        const std::int64_t max_s = s_.duration.max_s ? s_.duration.max_s : std::max<std::int64_t>(max_limit_, 1);
-        std::vector<std::pair<double, std::size_t>> keyed;
+        std::vector<std::pair<std::uint32_t, std::size_t>> keyed;
         keyed.reserve(pending_.size());
         for (std::size_t idx : pending_) {
             const SimJob &j = w_.jobs[idx];
-            const double age = std::min(1.0, double(now - j.submit) / double(std::max<std::int64_t>(s_.max_age_s, 1)));
-            const double prio = s_.weight_age * age +
-                                double(tailfold::duration_boost(s_.duration, max_s, expected_runtime(j)));
-            keyed.push_back({prio, idx});
+            tailfold::JobFacts f;
+            f.accrue_time = kEpoch + j.submit;
+            f.fairshare = fs_.factor(j.user);
+            f.min_cpus = j.cpus;
+            f.has_time_limit = true;
+            f.time_limit_min = std::uint32_t((j.limit + 59) / 60);
+            f.expected_runtime_s = prio_settings_.duration.weight ? expected_runtime(j) : 0;
+            const tailfold::WeightedFactors w = calc_->weigh(f, tailfold::PartitionFacts{}, kEpoch + now);
+            keyed.push_back({tailfold::JobPriority::sum(w, 0, 0), idx});
         }
+        // Highest first; equal priorities in submit order, as Slurm breaks
+        // ties by job id.
         std::stable_sort(keyed.begin(), keyed.end(),
                          [](const auto &a, const auto &b) { return a.first > b.first; });
         for (std::size_t i = 0; i < keyed.size(); ++i)
@@ -159,6 +219,8 @@ class Engine {
 
     void schedule(std::int64_t now)
     {
+        if (by_priority())
+            decay_pass(now);
         if (pending_.empty())
             return;
         ++res_.passes;

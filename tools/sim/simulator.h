@@ -13,14 +13,16 @@
 
 #include "src/core/backfill_params.h"
 #include "src/core/duration_params.h"
+#include "src/core/priority_settings.h"
 #include "workload.h"
 
 namespace tfsim {
 
 enum class Policy {
-    kFcfs,      // submit order, no backfill: stop at the first job that does not fit
-    kEasy,      // submit order, backfill with bf_reservations held starts, user limits
-    kTailfold,  // age + duration boost priority, backfill as sched/tailfold
+    kFcfs,         // submit order, no backfill: stop at the first job that does not fit
+    kEasy,         // submit order, backfill with one held start, user limits
+    kMultifactor,  // Slurm's multifactor priority (age, fair share, job size), backfill
+    kTailfold,     // multifactor plus the duration boost, backfill with bf_runtime
 };
 
 const char *to_string(Policy p);
@@ -31,9 +33,20 @@ struct SimSettings {
     std::uint32_t cpus = 0;           // the machine
     std::uint32_t cpus_per_node = 0;  // 0: one pool of all CPUs
     tailfold::BackfillParams backfill;  // bf_reservations, bf_resolution, bf_window, bf_max_job_test, bf_runtime
-    tailfold::DurationParams duration;  // the boost (tailfold policy)
-    std::uint32_t weight_age = 1000;    // PriorityWeightAge
-    std::int64_t max_age_s = 7 * 86400; // PriorityMaxAge
+    // PriorityWeight*, PriorityMaxAge, PriorityFavorSmall and, in
+    // prio.duration, PriorityParameters.  The simulator's defaults where
+    // Slurm's (all weights 0) would leave nothing to compare:
+    tailfold::PrioritySettings prio = default_priority();
+    double half_life_s = 7 * 86400;  // PriorityDecayHalfLife
+    std::int64_t calc_period_s = 300;  // PriorityCalcPeriod: usage charged, decayed, ranked
+
+    static tailfold::PrioritySettings default_priority()
+    {
+        tailfold::PrioritySettings p;
+        p.weights.fairshare = 10000;
+        p.weights.age = 1000;
+        return p;
+    }
 };
 
 struct JobOutcome {
