@@ -108,6 +108,7 @@ bool read_slurm_conf(const std::string &path, Options &o, tfsim::SimSettings &s,
         if (eq == std::string::npos)
             continue;
         std::string key = line.substr(0, eq), val = tailfold::trim(line.substr(eq + 1));
+        const std::string as_written = tailfold::trim(key);
         for (char &c : key)
             c = char(std::tolower(static_cast<unsigned char>(c)));
         key = tailfold::trim(key);
@@ -119,7 +120,7 @@ bool read_slurm_conf(const std::string &path, Options &o, tfsim::SimSettings &s,
                    key == "priorityweightjobsize") {
             std::uint64_t v;
             if (!to_u64(val, v) || v > UINT32_MAX) {
-                err = path + ":" + std::to_string(n) + ": " + key + "=" + val + ": not a whole number";
+                err = path + ":" + std::to_string(n) + ": " + as_written + "=" + val + ": not a whole number";
                 return false;
             }
             double &w = key == "priorityweightage"         ? s.prio.weights.age
@@ -129,7 +130,7 @@ bool read_slurm_conf(const std::string &path, Options &o, tfsim::SimSettings &s,
         } else if (key == "prioritymaxage" || key == "prioritydecayhalflife") {
             std::int64_t secs;
             if (!slurm_time_seconds(val, secs)) {
-                err = path + ":" + std::to_string(n) + ": " + key + "=" + val + ": not a Slurm time";
+                err = path + ":" + std::to_string(n) + ": " + as_written + "=" + val + ": not a Slurm time";
                 return false;
             }
             if (key == "prioritymaxage")
@@ -139,7 +140,7 @@ bool read_slurm_conf(const std::string &path, Options &o, tfsim::SimSettings &s,
         } else if (key == "prioritycalcperiod") {
             std::int64_t secs;
             if (!slurm_time_seconds(val, secs) || secs <= 0) {
-                err = path + ":" + std::to_string(n) + ": " + key + "=" + val + ": not a Slurm time";
+                err = path + ":" + std::to_string(n) + ": " + as_written + "=" + val + ": not a Slurm time";
                 return false;
             }
             s.calc_period_s = secs;
