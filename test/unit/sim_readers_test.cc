@@ -1,10 +1,14 @@
 // Unit tests: tailfold-sim's sacct reader and synthetic workloads.
 // Expected values are worked out by hand in the comments.
 #include "tools/sim/sacct_reader.h"
+#include "tools/sim/synthetic.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace tfsim;
@@ -254,4 +258,210 @@ TEST(SacctReader, SlurmTimes)
     EXPECT_FALSE(parse_slurm_time("2026-01-01T00:00:00Z", a));
     EXPECT_FALSE(parse_slurm_time("Unknown", a));
     EXPECT_FALSE(parse_slurm_time("", a));
+}
+
+// ---------------------------------------------------------------- synthetic
+
+namespace {
+
+bool same_jobs(const Workload &a, const Workload &b)
+{
+    if (a.jobs.size() != b.jobs.size())
+        return false;
+    for (std::size_t i = 0; i < a.jobs.size(); ++i) {
+        const SimJob &x = a.jobs[i], &y = b.jobs[i];
+        if (x.id != y.id || x.submit != y.submit || x.runtime != y.runtime || x.limit != y.limit ||
+            x.cpus != y.cpus || x.user != y.user || x.group != y.group)
+            return false;
+    }
+    return true;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace
+
+TEST(Synthetic, UniformIntCoversTheRangeEvenly)
+{
+    SimRandom r(7);
+    int seen[3] = {0, 0, 0};
+    for (int i = 0; i < 30000; ++i) {
+        const std::int64_t v = r.uniform_int(-1, 1);
+        ASSERT_GE(v, -1);
+        ASSERT_LE(v, 1);
+        ++seen[v + 1];
+    }
+    for (int n : seen)
+        EXPECT_NEAR(n, 10000, 500);  // ~5 standard deviations
+    EXPECT_EQ(r.uniform_int(5, 5), 5);
+}
+
+TEST(Synthetic, NormalHasMeanZeroAndUnitSpread)
+{
+    SimRandom r(3);
+    double sum = 0, sq = 0;
+    const int n = 20000;
+    for (int i = 0; i < n; ++i) {
+        const double z = r.normal();
+        sum += z;
+        sq += z * z;
+    }
+    EXPECT_NEAR(sum / n, 0, 0.05);  // standard error 0.007
+    EXPECT_NEAR(sq / n, 1, 0.05);
+}
+
+TEST(Synthetic, BagUniform)
+{
+    Workload a, b, c;
+    std::string error;
+    ASSERT_TRUE(bag_uniform(1000, 10, 12, 5, 16, a, error)) << error;
+    ASSERT_TRUE(bag_uniform(1000, 10, 12, 5, 16, b, error)) << error;
+    ASSERT_TRUE(bag_uniform(1000, 10, 12, 6, 16, c, error)) << error;
+    EXPECT_TRUE(same_jobs(a, b));
+    EXPECT_FALSE(same_jobs(a, c));
+    EXPECT_EQ(a.machine_cpus, 16u);
+    std::set<std::int64_t> runtimes;
+    for (std::size_t i = 0; i < a.jobs.size(); ++i) {
+        const SimJob &j = a.jobs[i];
+        EXPECT_EQ(j.id, i + 1);
+        EXPECT_EQ(j.submit, 0);
+        EXPECT_EQ(j.cpus, 1u);
+        EXPECT_EQ(j.limit, j.runtime);
+        runtimes.insert(j.runtime);
+    }
+    EXPECT_EQ(runtimes, (std::set<std::int64_t>{10, 11, 12}));  // both ends reached, nothing outside
+
+    EXPECT_FALSE(bag_uniform(0, 10, 12, 1, 16, a, error));
+    EXPECT_FALSE(bag_uniform(5, 0, 12, 1, 16, a, error));
+    EXPECT_FALSE(bag_uniform(5, 13, 12, 1, 16, a, error));
+    EXPECT_EQ(error, "a bag of tasks needs 0 < MIN <= MAX");
+    EXPECT_FALSE(bag_uniform(5, 10, 12, 1, 0, a, error));
+}
+
+TEST(Synthetic, BagCycle)
+{
+    Workload w;
+    std::string error;
+    ASSERT_TRUE(bag_cycle(5, {30, 10}, 4, w, error)) << error;
+    std::vector<std::int64_t> got;
+    for (const SimJob &j : w.jobs) {
+        got.push_back(j.runtime);
+        EXPECT_EQ(j.limit, j.runtime);
+        EXPECT_EQ(j.submit, 0);
+        EXPECT_EQ(j.cpus, 1u);
+    }
+    EXPECT_EQ(got, (std::vector<std::int64_t>{30, 10, 30, 10, 30}));
+    EXPECT_FALSE(bag_cycle(5, {}, 4, w, error));
+    EXPECT_FALSE(bag_cycle(5, {30, 0}, 4, w, error));
+    EXPECT_EQ(error, "a bag of tasks needs durations > 0, not 0");
+}
+
+TEST(Synthetic, LumiIsReproducibleForASeed)
+{
+    LumiSpec spec;
+    spec.jobs = 500;
+    spec.machine_cpus = 1024;
+    Workload a, b, c;
+    std::string error;
+    ASSERT_TRUE(lumi_lognormal(spec, a, error)) << error;
+    ASSERT_TRUE(lumi_lognormal(spec, b, error)) << error;
+    spec.seed = 2;
+    ASSERT_TRUE(lumi_lognormal(spec, c, error)) << error;
+    EXPECT_TRUE(same_jobs(a, b));
+    EXPECT_FALSE(same_jobs(a, c));
+}
+
+TEST(Synthetic, LumiBounds)
+{
+    LumiSpec spec;
+    spec.jobs = 5000;
+    spec.machine_cpus = 64;  // well below the fit's median of ~198: many capped
+    spec.mean_interarrival_s = 30;
+    Workload w;
+    std::string error;
+    ASSERT_TRUE(lumi_lognormal(spec, w, error)) << error;
+    ASSERT_EQ(w.jobs.size(), 5000u);
+    EXPECT_EQ(w.machine_cpus, 64u);
+    EXPECT_EQ(w.jobs[0].submit, 0);
+    std::size_t capped = 0;
+    std::set<std::uint32_t> users;
+    for (std::size_t i = 0; i < w.jobs.size(); ++i) {
+        const SimJob &j = w.jobs[i];
+        EXPECT_EQ(j.id, i + 1);
+        EXPECT_GE(j.cpus, 1u);
+        EXPECT_LE(j.cpus, 64u);
+        capped += j.cpus == 64;
+        EXPECT_GE(j.runtime, 1);
+        EXPECT_GE(j.limit, j.runtime);
+        EXPECT_EQ(j.limit % 60, 0);
+        EXPECT_LT(j.limit - j.runtime, 60);  // factor 1: the next whole minute
+        EXPECT_GE(j.user, 1u);
+        EXPECT_LE(j.user, 100u);
+        EXPECT_EQ(j.group, j.user);
+        users.insert(j.user);
+        if (i) {
+            EXPECT_GE(j.submit, w.jobs[i - 1].submit);  // by submit time
+        }
+    }
+    EXPECT_GT(capped, 1000u);
+    EXPECT_EQ(users.size(), 100u);  // 5000 draws from 100: all seen
+}
+
+TEST(Synthetic, LumiLimitFactorAndRuntimeCap)
+{
+    LumiSpec spec;
+    spec.jobs = 2000;
+    spec.machine_cpus = 1024;
+    spec.limit_factor = 1.5;
+    spec.max_runtime_s = 3600;
+    Workload w;
+    std::string error;
+    ASSERT_TRUE(lumi_lognormal(spec, w, error)) << error;
+    for (const SimJob &j : w.jobs) {
+        EXPECT_LE(j.runtime, 3600);
+        const std::int64_t minutes = (j.runtime + 59) / 60;
+        EXPECT_EQ(j.limit, (minutes * 3 + 1) / 2 * 60) << j.runtime;  // ceil(1.5 x minutes) minutes
+    }
+    spec.limit_factor = 0.5;
+    EXPECT_FALSE(lumi_lognormal(spec, w, error));
+    EXPECT_NE(error.find("limit factor"), std::string::npos);
+    spec.limit_factor = 1;
+    spec.machine_cpus = 0;
+    EXPECT_FALSE(lumi_lognormal(spec, w, error));
+    spec.machine_cpus = 8;
+    spec.mean_interarrival_s = -1;
+    EXPECT_FALSE(lumi_lognormal(spec, w, error));
+    spec.mean_interarrival_s = 0;  // everything at once
+    ASSERT_TRUE(lumi_lognormal(spec, w, error)) << error;
+    EXPECT_EQ(w.jobs.back().submit, 0);
+    spec.jobs = 0;
+    EXPECT_FALSE(lumi_lognormal(spec, w, error));
+}
+
+TEST(Synthetic, LumiMatchesTheFit)
+{
+    // The median of loc + scale * exp(s Z) is loc + scale (Z's median is 0);
+    // the mean gap of a Poisson process is its mean interarrival.
+    LumiSpec spec;
+    spec.jobs = 20000;
+    spec.machine_cpus = 1u << 30;  // no cap in the way
+    spec.mean_interarrival_s = 100;
+    spec.seed = 11;
+    Workload w;
+    std::string error;
+    ASSERT_TRUE(lumi_lognormal(spec, w, error)) << error;
+    std::vector<double> runtimes, cpus;
+    for (const SimJob &j : w.jobs) {
+        runtimes.push_back(double(j.runtime));
+        cpus.push_back(double(j.cpus));
+    }
+    EXPECT_NEAR(median(runtimes), 0.95007 + 165.06, 0.1 * 166.01);
+    EXPECT_NEAR(median(cpus), -0.98930 + 199.30, 0.1 * 198.31);
+    const double mean_gap = double(w.jobs.back().submit) / double(w.jobs.size() - 1);
+    EXPECT_NEAR(mean_gap, 100, 5);  // standard error ~0.7 s
 }
