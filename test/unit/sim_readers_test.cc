@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -258,6 +259,28 @@ TEST(SacctReader, SlurmTimes)
     EXPECT_FALSE(parse_slurm_time("2026-01-01T00:00:00Z", a));
     EXPECT_FALSE(parse_slurm_time("Unknown", a));
     EXPECT_FALSE(parse_slurm_time("", a));
+}
+
+TEST(SacctReader, SlurmTimesFollowTheLocalZone)
+{
+    // Helsinki moves its clocks from 03:00 to 04:00 on 2026-03-29: 02:30 to
+    // 04:30 on the wall is one hour.  In UTC it is two.
+    const char *old = std::getenv("TZ");
+    const std::string saved = old ? old : "";
+    std::int64_t a, b;
+    setenv("TZ", "Europe/Helsinki", 1);
+    ASSERT_TRUE(parse_slurm_time("2026-03-29T02:30:00", a));
+    ASSERT_TRUE(parse_slurm_time("2026-03-29T04:30:00", b));
+    EXPECT_EQ(b - a, 3600);
+    setenv("TZ", "UTC", 1);  // a new zone: nothing remembered from the old one
+    ASSERT_TRUE(parse_slurm_time("2026-03-29T02:30:00", a));
+    ASSERT_TRUE(parse_slurm_time("2026-03-29T04:30:00", b));
+    EXPECT_EQ(b - a, 7200);
+    EXPECT_EQ(a, 1774751400);  // date -u -d 2026-03-29T02:30:00 +%s
+    if (old)
+        setenv("TZ", saved.c_str(), 1);
+    else
+        unsetenv("TZ");
 }
 
 // ---------------------------------------------------------------- synthetic

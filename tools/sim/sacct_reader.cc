@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <ostream>
+#include <unordered_map>
 #include <vector>
 
 namespace tfsim {
@@ -84,6 +86,26 @@ bool unfinished_state(const std::string &state)
 
 }  // namespace
 
+namespace {
+
+// mktime for the hour that starts at y-mo-d h:00:00, local time.
+bool local_hour(int y, int mo, int d, int h, std::int64_t &epoch)
+{
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_isdst = -1;  // local time: let the zone say whether summer time applies
+    const std::time_t t = std::mktime(&tm);
+    if (t == static_cast<std::time_t>(-1) || tm.tm_mday != d)  // mktime moved Feb 31 to March
+        return false;
+    epoch = static_cast<std::int64_t>(t);
+    return true;
+}
+
+}  // namespace
+
 bool parse_slurm_time(const std::string &text, std::int64_t &epoch)
 {
     // YYYY-MM-DDTHH:MM:SS, nothing else.
@@ -94,18 +116,31 @@ bool parse_slurm_time(const std::string &text, std::int64_t &epoch)
         return false;
     if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
         return false;
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
-    tm.tm_isdst = -1;  // local time: let the zone say whether summer time applies
-    const std::time_t t = std::mktime(&tm);
-    if (t == static_cast<std::time_t>(-1) || tm.tm_mday != d)  // mktime moved Feb 31 to March
+    // glibc's mktime looks at /etc/localtime on every call: two system calls
+    // per line made a million-line history take seconds.  Zones change
+    // their offset on whole hours, so the start of each hour is looked up
+    // once (per thread, and again if TZ changes) and minutes and seconds
+    // added.
+    struct HourCache {
+        std::string tz;
+        std::unordered_map<std::string, std::int64_t> hours;  // "YYYY-MM-DDTHH" -> epoch, kNoDate: not a date
+    };
+    thread_local HourCache cache;
+    const std::int64_t kNoDate = INT64_MIN;
+    const char *tz = std::getenv("TZ");
+    if (cache.tz != (tz ? tz : "")) {
+        cache.tz = tz ? tz : "";
+        cache.hours.clear();
+    }
+    const std::string key = text.substr(0, 13);
+    auto at = cache.hours.find(key);
+    if (at == cache.hours.end()) {
+        std::int64_t hour;
+        at = cache.hours.emplace(key, local_hour(y, mo, d, h, hour) ? hour : kNoDate).first;
+    }
+    if (at->second == kNoDate)
         return false;
-    epoch = static_cast<std::int64_t>(t);
+    epoch = at->second + mi * 60 + s;
     return true;
 }
 
