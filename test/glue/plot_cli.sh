@@ -39,6 +39,23 @@ for kind in cdf box; do
     done
 done
 
+# Means over bins: PNGs too; a negative bin refused.
+"$plot" --cpus 4 --bin 60 --out "$tmp/bin" "$tmp/run-easy.csv" >/dev/null 2>"$tmp/err" || bad "--bin 60: $(cat "$tmp/err")"
+is_png "$tmp/bin/utilization.png" || bad "--bin 60: no utilization.png"
+"$plot" --cpus 4 --bin -1 --out "$tmp/none" "$tmp/run-easy.csv" 2>/dev/null && bad "--bin -1 accepted"
+# The binning's arithmetic, by hand: 2 CPUs busy on [0,10), 4 on [10,15),
+# bins of 10 s: a mean of 2, then 4 over the 5 s the last bin covers.
+/usr/bin/python3 - "$plot" <<'PY' || bad "binning"
+import importlib.machinery, importlib.util, sys
+loader = importlib.machinery.SourceFileLoader("plot", sys.argv[1])
+plot = importlib.util.module_from_spec(importlib.util.spec_from_loader("plot", loader))
+loader.exec_module(plot)
+assert plot.binned([0, 10, 15], [2, 4, 0], 0, 10) == ([0, 10, 15], [2.0, 4.0, 4.0])
+assert plot.binned([0, 25], [3, 0], 0, 10) == ([0, 10, 20, 25], [3.0, 3.0, 3.0, 3.0])
+assert plot.auto_bin(100000, 2000) == 0          # few steps: every one drawn
+assert plot.auto_bin(340 * 86400, 50000) == 86400  # a year of steps: daily means
+PY
+
 # Garbled files: non-zero exit, the file and line named, nothing drawn.
 expect_error() {  # name, content, message
     printf '%s' "$2" > "$tmp/$1"
