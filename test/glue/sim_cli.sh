@@ -40,6 +40,21 @@ grep -q "t.swf:5: field 2 'three' is not a number: skipped" "$tmp/err" || bad "b
 grep -q "job 5 asks for 8 CPUs, the machine has 4: skipped" "$tmp/err" || bad "big job not named"
 grep -q "1 bad lines and 1 jobs larger than the machine skipped; 3 jobs kept" "$tmp/err" || bad "no count"
 
+# Slurm accounting: fields by header, a job that never ran counted, not an error.
+cat > "$tmp/sacct.txt" <<'IN'
+JobIDRaw|Submit|Start|End|ElapsedRaw|TimelimitRaw|AllocCPUS|ReqCPUS|UID|GID|State
+10|2026-01-01T10:00:00|2026-01-01T10:00:05|2026-01-01T10:01:45|100|2|2|2|1000|1000|COMPLETED
+11|2026-01-01T10:00:01|2026-01-01T10:01:45|2026-01-01T10:03:25|100|2|4|4|1001|1001|COMPLETED
+12|2026-01-01T10:00:02|Unknown|Unknown|0|2|0|2|1000|1000|CANCELLED by 0
+13|2026-01-01T10:00:03|2026-01-01T10:00:05|nonsense|50|1|2|2|1000|1000|COMPLETED
+IN
+out=$("$sim" --sacct "$tmp/sacct.txt" --cpus 4 --policy easy 2>"$tmp/err")
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d["jobs"] == 3 and d["recorded_wait_mean_s"] > 0 else 1)' "$out" ||
+    bad "sacct input: $out $(cat "$tmp/err")"
+"$sim" --bag 4:x --cpus 2 >/dev/null 2>"$tmp/err" && bad "bad --bag accepted"
+grep -q -- "--bag 4:x" "$tmp/err" || bad "bad --bag not named"
+"$sim" --lumi 100:30:1 >/dev/null 2>"$tmp/err" && bad "--lumi without --cpus accepted"
+
 "$sim" --swf "$tmp/t.swf" --policy sjf >/dev/null 2>"$tmp/err" && bad "unknown policy accepted"
 grep -q "unknown policy 'sjf'" "$tmp/err" || bad "unknown policy not named"
 "$sim" --swf "$tmp/t.swf" --scheduler-params bf_window=soon >/dev/null 2>"$tmp/err" && bad "bad bf_window accepted"

@@ -1,7 +1,7 @@
 // tailfold-sim: replay a workload through tailfold's own scheduling code.
 // GPL-2.0-or-later.
 //
-//   tailfold-sim (--swf FILE | --bag N:MIN:MAX[:SEED]) [--policy P[,P...]]
+//   tailfold-sim (--swf FILE | --sacct FILE | --bag SPEC | --lumi SPEC) [--policy P[,P...]]
 //                [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]
 //                [--scheduler-params TEXT] [--priority-params TEXT]
 //                [--jobs-csv PREFIX] [--quiet]
@@ -19,7 +19,9 @@
 
 #include "metrics.h"
 #include "simulator.h"
+#include "sacct_reader.h"
 #include "swf_reader.h"
+#include "synthetic.h"
 #include "src/core/key_value.h"
 
 namespace {
@@ -28,11 +30,23 @@ int usage(const char *why)
 {
     if (why)
         std::cerr << "tailfold-sim: " << why << "\n";
-    std::cerr << "usage: tailfold-sim (--swf FILE | --bag N:MIN:MAX[:SEED]) [--policy fcfs,easy,multifactor,tailfold]\n"
+    std::cerr << "usage: tailfold-sim (--swf FILE | --sacct FILE | --bag N:MIN:MAX[:SEED] | --bag N:D1,D2,...\n"
+                 "                    | --lumi N[:MEAN_GAP_S[:SEED[:LIMIT_FACTOR[:MAX_RUNTIME_S]]]])\n"
+                 "                    [--policy fcfs,easy,multifactor,tailfold]\n"
                  "                    [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]\n"
                  "                    [--scheduler-params TEXT] [--priority-params TEXT]\n"
                  "                    [--workflow AT:N:CPUS:SECONDS[:wrapped]] [--jobs-csv PREFIX] [--quiet]\n";
     return 2;
+}
+
+std::vector<std::string> split(const std::string &s, char sep)
+{
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string p;
+    while (std::getline(ss, p, sep))
+        out.push_back(p);
+    return out;
 }
 
 bool to_u64(const std::string &s, std::uint64_t &v)
@@ -84,7 +98,7 @@ bool slurm_time_seconds(const std::string &text, std::int64_t &out)
 }
 
 struct Options {
-    std::string swf, bag, policies = "easy,tailfold", slurm_conf, sched_params, prio_params, csv, workflow;
+    std::string swf, sacct, bag, lumi, policies = "easy,tailfold", slurm_conf, sched_params, prio_params, csv, workflow;
     std::uint32_t cpus = 0, cpus_per_node = 0;
     bool quiet = false;
 };
@@ -237,6 +251,10 @@ int main(int argc, char **argv)
         bool ok = true;
         if (a == "--swf")
             ok = value(o.swf);
+        else if (a == "--sacct")
+            ok = value(o.sacct);
+        else if (a == "--lumi")
+            ok = value(o.lumi);
         else if (a == "--bag")
             ok = value(o.bag);
         else if (a == "--policy")
@@ -264,8 +282,8 @@ int main(int argc, char **argv)
         if (!ok)
             return usage((a + " needs a valid value").c_str());
     }
-    if (o.swf.empty() == o.bag.empty())
-        return usage("give one of --swf and --bag");
+    if (!o.swf.empty() + !o.sacct.empty() + !o.bag.empty() + !o.lumi.empty() != 1)
+        return usage("give one of --swf, --sacct, --bag and --lumi");
 
     tfsim::SimSettings base;
     std::string err;
@@ -281,37 +299,65 @@ int main(int argc, char **argv)
 
     tfsim::Workload w;
     std::string source;
-    if (!o.swf.empty()) {
-        source = o.swf;
-        if (!tfsim::read_swf(o.swf, o.cpus, w, std::cerr, err)) {
+    if (!o.swf.empty() || !o.sacct.empty()) {
+        source = !o.swf.empty() ? o.swf : o.sacct;
+        const bool ok = !o.swf.empty() ? tfsim::read_swf(o.swf, o.cpus, w, std::cerr, err)
+                                       : tfsim::read_sacct(o.sacct, o.cpus, w, std::cerr, err);
+        if (!ok) {
             std::cerr << "tailfold-sim: " << err << "\n";
             return 1;
         }
-    } else {
-        // N one-CPU tasks, runtimes uniform in [MIN, MAX] s, all submitted at 0.
-        std::vector<std::uint64_t> f;
-        std::stringstream ss(o.bag);
-        std::string p;
-        while (std::getline(ss, p, ':')) {
-            std::uint64_t v;
-            if (!to_u64(p, v))
-                return usage("--bag N:MIN:MAX[:SEED] takes whole numbers");
-            f.push_back(v);
-        }
-        if (f.size() < 3 || f.size() > 4 || !f[0] || !f[1] || f[1] > f[2])
-            return usage("--bag N:MIN:MAX[:SEED] needs N > 0 and 0 < MIN <= MAX");
+    } else if (!o.bag.empty()) {
+        // N:MIN:MAX[:SEED]: runtimes uniform in MIN..MAX s; N:D1,D2,...: cycled.
         if (!o.cpus)
             return usage("--bag needs --cpus");
-        std::mt19937_64 rng(f.size() == 4 ? f[3] : 1);
-        std::uniform_int_distribution<std::int64_t> dur{static_cast<std::int64_t>(f[1]), static_cast<std::int64_t>(f[2])};
-        for (std::uint64_t i = 0; i < f[0]; ++i) {
-            tfsim::SimJob j;
-            j.id = i + 1;
-            j.runtime = j.limit = dur(rng);
-            w.jobs.push_back(j);
+        const std::vector<std::string> f = split(o.bag, ':');
+        std::uint64_t n = 0, lo = 0, hi = 0, seed = 1;
+        bool ok = f.size() >= 2 && to_u64(f[0], n);
+        if (ok && f.size() == 2) {
+            std::vector<std::int64_t> durations;
+            for (const std::string &d : split(f[1], ',')) {
+                std::uint64_t v;
+                ok = ok && to_u64(d, v);
+                durations.push_back(std::int64_t(v));
+            }
+            ok = ok && tfsim::bag_cycle(std::size_t(n), durations, o.cpus, w, err);
+        } else {
+            ok = ok && (f.size() == 3 || f.size() == 4) && to_u64(f[1], lo) && to_u64(f[2], hi) &&
+                 (f.size() == 3 || to_u64(f[3], seed)) &&
+                 tfsim::bag_uniform(std::size_t(n), std::int64_t(lo), std::int64_t(hi), seed, o.cpus, w, err);
         }
-        w.machine_cpus = o.cpus;
+        if (!ok)
+            return usage(("--bag " + o.bag + ": N:MIN:MAX[:SEED] or N:D1,D2,... in seconds" +
+                          (err.empty() ? "" : " (" + err + ")"))
+                             .c_str());
         source = "bag:" + o.bag;
+    } else {
+        // N[:MEAN_GAP_S[:SEED[:LIMIT_FACTOR[:MAX_RUNTIME_S]]]]
+        if (!o.cpus)
+            return usage("--lumi needs --cpus");
+        const std::vector<std::string> f = split(o.lumi, ':');
+        tfsim::LumiSpec spec;
+        spec.machine_cpus = o.cpus;
+        std::uint64_t n = 0, seed = 1, cap = 0;
+        bool ok = !f.empty() && f.size() <= 5 && to_u64(f[0], n);
+        spec.jobs = std::size_t(n);
+        try {
+            if (ok && f.size() > 1)
+                spec.mean_interarrival_s = std::stod(f[1]);
+            if (ok && f.size() > 3)
+                spec.limit_factor = std::stod(f[3]);
+        } catch (const std::exception &) {
+            ok = false;
+        }
+        ok = ok && (f.size() <= 2 || to_u64(f[2], seed)) && (f.size() <= 4 || to_u64(f[4], cap));
+        spec.seed = seed;
+        spec.max_runtime_s = std::int64_t(cap);
+        if (!ok || !tfsim::lumi_lognormal(spec, w, err))
+            return usage(("--lumi " + o.lumi + ": N[:MEAN_GAP_S[:SEED[:LIMIT_FACTOR[:MAX_RUNTIME_S]]]]" +
+                          (err.empty() ? "" : " (" + err + ")"))
+                             .c_str());
+        source = "lumi:" + o.lumi;
     }
     if (!w.machine_cpus) {
         std::cerr << "tailfold-sim: the machine size is unknown: give --cpus\n";
