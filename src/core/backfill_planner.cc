@@ -55,6 +55,15 @@ PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before, bool 
     return d;
 }
 
+std::int64_t planned_end(std::int64_t now, std::int64_t predicted_end, std::int64_t limit_end,
+                         std::int64_t step)
+{
+    std::int64_t end = predicted_end > now ? predicted_end
+                                           : now + std::max(step, now - predicted_end);
+    end = std::min(end, limit_end);
+    return std::max(end, now + 1);
+}
+
 std::vector<PlanDecision> plan_backfill(Timeline &timeline, const std::vector<Request> &jobs,
                                         std::uint32_t reservations, std::size_t max_test,
                                         PlanStats *stats)

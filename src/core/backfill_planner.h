@@ -76,6 +76,16 @@ class BackfillPass {
     void count_free_now();
 };
 
+// When a running job is expected to give its resources back, planned by
+// prediction (bf_runtime=predicted): at its predicted end while that is
+// ahead; once it has outlived it, as long again past now as it has already
+// overrun, at least `step` (bf_resolution); never past its limit's end,
+// and never before now + 1.  Jumping straight to the limit instead would
+// move held starts far later for one pass whenever a job is a moment past
+// its mean, and let lower jobs backfill against that passing picture.
+std::int64_t planned_end(std::int64_t now, std::int64_t predicted_end, std::int64_t limit_end,
+                         std::int64_t step);
+
 // The whole pass when every planned start happens as planned (tests, the
 // simulator).  `jobs` in priority order, highest first.  Stops after
 // `max_test` jobs (0: all).  Decisions come in the same order.

@@ -355,3 +355,15 @@ TEST(BackfillPass, GreedyStartsOnSafeNodesNeverOversubscribe)
                 ASSERT_GE(t.free_at(n, s).first, 0) << "round " << round << " node " << n;
     }
 }
+
+// A running job planned by prediction: at its predicted end while ahead;
+// past it, as long again as it has overrun (at least one step), never past
+// its limit.
+TEST(Backfill, PlannedEndOfAJobPastItsPrediction)
+{
+    EXPECT_EQ(planned_end(kNow, kNow + 30, kNow + 300, 60), kNow + 30);   // ahead
+    EXPECT_EQ(planned_end(kNow, kNow, kNow + 300, 60), kNow + 60);        // just reached: one step
+    EXPECT_EQ(planned_end(kNow, kNow - 100, kNow + 300, 60), kNow + 100);  // overran 100 s: 100 more
+    EXPECT_EQ(planned_end(kNow, kNow - 500, kNow + 300, 60), kNow + 300);  // never past the limit
+    EXPECT_EQ(planned_end(kNow, kNow - 500, kNow - 5, 60), kNow + 1);      // overdue even by its limit
+}

@@ -252,9 +252,10 @@ class Engine {
         tailfold::Timeline tl(nodes_, now, std::int64_t(s_.backfill.window_min) * 60,
                               s_.backfill.resolution_s);
         for (const Running &r : running_) {
-            // A job that outlived its prediction is planned to its limit
-            // from then on, as sched/tailfold does.
-            const std::int64_t end = r.planned_end > now ? r.planned_end : std::max(r.limit_end, now + 1);
+            const std::int64_t end =
+                r.planned_end == r.limit_end
+                    ? std::max(r.limit_end, now + 1)
+                    : tailfold::planned_end(now, r.planned_end, r.limit_end, s_.backfill.resolution_s);
             for (const auto &[node, cpus] : r.placement.nodes)
                 tl.occupy(node, now, end, cpus, 0);
         }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "src/core/backfill_planner.h"
 #include "src/plugins/common/duration_boost.h"
 
 extern "C" {
@@ -33,21 +34,19 @@ std::int64_t limit_seconds(const job_record_t *job)
     return m == NO_VAL || m == INFINITE ? 0 : std::int64_t(m) * 60;
 }
 
-// When a running job is expected to give its resources back.  With
-// bf_runtime=predicted, its learned runtime; a job that outlived its
-// prediction is planned to its limit (it may well run to it).
-time_t expected_end(const job_record_t *job, time_t now, bool predicted)
+// When a running job is expected to give its resources back: its limit's
+// end, or with bf_runtime=predicted its learned runtime's (the core's
+// planned_end says what happens once it has outlived that).
+time_t expected_end(const job_record_t *job, time_t now, const tailfold::BackfillParams &p)
 {
     if (IS_JOB_COMPLETING(job))
         return now + 1;  // the epilog is running: back in a moment
-    time_t end = job->end_time;
-    if (predicted && IS_JOB_RUNNING(job)) {
+    if (p.runtime == tailfold::PlanRuntime::kPredicted && IS_JOB_RUNNING(job)) {
         const std::int64_t exp = tf_duration::expected_runtime(job).seconds;
-        const time_t predicted_end = job->start_time + exp;
-        if (exp > 0 && predicted_end > now)
-            end = std::min(end, predicted_end);
+        if (exp > 0)
+            return tailfold::planned_end(now, job->start_time + exp, job->end_time, p.resolution_s);
     }
-    return end > now ? end : now + 1;  // overdue: about to be ended
+    return job->end_time > now ? job->end_time : now + 1;  // overdue: about to be ended
 }
 
 }  // namespace
@@ -67,13 +66,12 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p)
     }
     tailfold::Timeline t(std::move(cap), now, std::int64_t(p.window_min) * 60, p.resolution_s);
 
-    const bool predicted = p.runtime == tailfold::PlanRuntime::kPredicted;
     ListIterator it = list_iterator_create(job_list);
     while (auto *job = static_cast<job_record_t *>(list_next(it))) {
         if (!(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)) ||
             !job->job_resrcs)
             continue;
-        const time_t end = expected_end(job, now, predicted);
+        const time_t end = expected_end(job, now, p);
         const job_resources_t *jr = job->job_resrcs;
         int j = 0;
         for (int n = 0; jr->node_bitmap && n < node_record_count; ++n) {
