@@ -3,41 +3,69 @@
 
 namespace tailfold {
 
+std::optional<std::vector<bool>> BackfillPass::start_now(const Request &r)
+{
+    ++stats_.tested;
+    Request safe = r;
+    safe.allowed = timeline_.safe_now(r);
+    if (!timeline_.fits_at(safe, timeline_.now()))
+        return std::nullopt;
+    return std::move(safe.allowed);
+}
+
+void BackfillPass::started(const Request &r, const Placement &actual)
+{
+    timeline_.reserve(r, actual);
+    ++stats_.started;
+}
+
+PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before)
+{
+    PlanDecision d;
+    std::optional<Placement> p = timeline_.earliest(r, not_before);
+    if (!p) {
+        d.kind = PlanKind::kNoFit;
+        return d;
+    }
+    d.placement = std::move(*p);
+    if (held_ >= reservations_) {
+        d.kind = PlanKind::kWaiting;
+        return d;
+    }
+    d.kind = PlanKind::kReserved;
+    timeline_.reserve(r, d.placement);
+    ++held_;
+    ++stats_.reserved;
+    return d;
+}
+
 std::vector<PlanDecision> plan_backfill(Timeline &timeline, const std::vector<Request> &jobs,
                                         std::uint32_t reservations, std::size_t max_test,
                                         PlanStats *stats)
 {
+    BackfillPass pass(timeline, reservations);
     std::vector<PlanDecision> out;
     out.reserve(jobs.size());
-    std::uint32_t held = 0;
-    PlanStats st;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
-        if (max_test && st.tested >= max_test)
+        if (max_test && pass.stats().tested >= max_test)
             break;
-        ++st.tested;
         PlanDecision d;
-        d.job = i;
-        std::optional<Placement> p = timeline.earliest(jobs[i]);
-        if (!p) {
-            d.kind = PlanKind::kNoFit;
-        } else if (p->start == timeline.now()) {
+        if (auto nodes = pass.start_now(jobs[i])) {
+            Request on = jobs[i];
+            on.allowed = std::move(*nodes);
             d.kind = PlanKind::kStartNow;
-            d.placement = *p;
-            timeline.reserve(jobs[i], *p);
-            ++st.started;
-        } else if (held < reservations) {
-            d.kind = PlanKind::kReserved;
-            d.placement = *p;
-            timeline.reserve(jobs[i], *p);
-            ++held;
-            ++st.reserved;
+            d.placement = *timeline.fits_at(on, timeline.now());
+            pass.started(jobs[i], d.placement);
         } else {
-            d.kind = PlanKind::kWaiting;
+            d = pass.hold(jobs[i], timeline.now());
+            if (d.kind == PlanKind::kWaiting)
+                d.placement = {};
         }
+        d.job = i;
         out.push_back(std::move(d));
     }
     if (stats)
-        *stats = st;
+        *stats = pass.stats();
     return out;
 }
 

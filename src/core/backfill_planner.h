@@ -38,8 +38,40 @@ struct PlanStats {
     std::size_t tested = 0, started = 0, reserved = 0;
 };
 
-// `jobs` in priority order, highest first.  Stops after `max_test` jobs
-// (0: all).  Decisions come in the same order.
+// One pass, one job at a time, for a caller that starts jobs itself (the
+// slurmctld glue: the select plugin may refuse a start, or place the job
+// on other nodes than planned).  For each job in priority order:
+//   1. start_now(r): the nodes a start now may use, or nothing if it cannot
+//      start now without delaying a held start;
+//   2. if the caller started it: started(r, actual placement);
+//      otherwise: hold(r, not_before), which holds the job at its earliest
+//      start while the reservation depth lasts.
+class BackfillPass {
+  public:
+    BackfillPass(Timeline &timeline, std::uint32_t reservations)
+        : timeline_(timeline), reservations_(reservations)
+    {
+    }
+
+    std::optional<std::vector<bool>> start_now(const Request &r);
+    void started(const Request &r, const Placement &actual);
+    // kReserved (held, with its placement), kWaiting (past the depth; the
+    // placement is its earliest start as an estimate, not held) or kNoFit.
+    PlanDecision hold(const Request &r, std::int64_t not_before);
+
+    const PlanStats &stats() const { return stats_; }
+    std::uint32_t held() const { return held_; }
+
+  private:
+    Timeline &timeline_;
+    std::uint32_t reservations_;
+    std::uint32_t held_ = 0;
+    PlanStats stats_;
+};
+
+// The whole pass when every planned start happens as planned (tests, the
+// simulator).  `jobs` in priority order, highest first.  Stops after
+// `max_test` jobs (0: all).  Decisions come in the same order.
 std::vector<PlanDecision> plan_backfill(Timeline &timeline, const std::vector<Request> &jobs,
                                         std::uint32_t reservations, std::size_t max_test,
                                         PlanStats *stats = nullptr);

@@ -91,67 +91,147 @@ std::pair<std::int64_t, std::int64_t> Timeline::free_at(std::uint32_t node, std:
     return {f.cpus, f.mem};
 }
 
-std::optional<Placement> Timeline::earliest(const Request &r) const
+std::size_t Timeline::step_count() const
 {
-    if (!r.cpus || r.min_nodes > r.max_nodes || r.duration_s <= 0)
+    std::size_t n = 0;
+    for (const auto &s : steps_)
+        n += s.size();
+    return n;
+}
+
+std::int64_t Timeline::rounded_duration(const Request &r) const
+{
+    return (r.duration_s + res_ - 1) / res_ * res_;
+}
+
+bool Timeline::allowed(const Request &r, std::uint32_t n) const
+{
+    return r.allowed.empty() || (n < r.allowed.size() && r.allowed[n]);
+}
+
+std::int64_t Timeline::usable_cpus(const Request &r, std::uint32_t n, std::int64_t t,
+                                   std::int64_t dur) const
+{
+    const Free f = min_free(n, t, t + dur);
+    if (r.whole_node)  // all of it or nothing
+        return f.cpus >= std::int64_t(nodes_[n].cpus) && f.mem >= std::int64_t(nodes_[n].mem_mb)
+                   ? std::int64_t(nodes_[n].cpus)
+                   : 0;
+    if (std::int64_t(r.mem_per_node_mb) > f.mem)
+        return 0;
+    std::int64_t c = f.cpus;
+    if (r.mem_per_cpu_mb)
+        c = std::min<std::int64_t>(c, f.mem / std::int64_t(r.mem_per_cpu_mb));
+    if (r.max_cpus_per_node)
+        c = std::min<std::int64_t>(c, r.max_cpus_per_node);
+    return std::max<std::int64_t>(c, 0);
+}
+
+std::optional<Placement> Timeline::fits_at(const Request &r, std::int64_t t) const
+{
+    if (!r.cpus || r.min_nodes > r.max_nodes || r.duration_s <= 0 || t > horizon())
         return std::nullopt;
-    const std::int64_t dur = (r.duration_s + res_ - 1) / res_ * res_;
-    // Candidate starts: now, and every time something frees up.
-    std::set<std::int64_t> starts{now_};
+    const std::int64_t dur = rounded_duration(r);
+    std::vector<std::pair<std::int64_t, std::uint32_t>> usable;  // (CPUs it can give, node)
     for (std::uint32_t n = 0; n < steps_.size(); ++n) {
-        if (!r.allowed.empty() && (n >= r.allowed.size() || !r.allowed[n]))
+        if (!allowed(r, n))
+            continue;
+        const std::int64_t c = usable_cpus(r, n, t, dur);
+        if (c > 0)
+            usable.push_back({c, n});
+    }
+    if (usable.size() < r.min_nodes)
+        return std::nullopt;
+    // Fewest nodes: the roomiest first, as many as needed (at least
+    // min_nodes, at most max_nodes).
+    std::sort(usable.begin(), usable.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::int64_t sum = 0;
+    std::size_t k = 0;
+    while (k < usable.size() && (sum < r.cpus || k < r.min_nodes))
+        sum += usable[k++].first;
+    if (sum < r.cpus || k > r.max_nodes || k < r.min_nodes ||
+        (!r.whole_node && std::int64_t(k) > r.cpus))
+        return std::nullopt;
+    Placement p;
+    p.start = t;
+    if (r.whole_node) {
+        for (std::size_t i = 0; i < k; ++i)
+            p.nodes.push_back({usable[i].second, static_cast<std::uint32_t>(usable[i].first)});
+        return p;
+    }
+    // Spread: every node at least one CPU, the rest on the roomiest.
+    std::int64_t left = r.cpus - std::int64_t(k);
+    for (std::size_t i = 0; i < k; ++i) {
+        const std::int64_t extra = std::min(left, usable[i].first - 1);
+        left -= extra;
+        p.nodes.push_back({usable[i].second, static_cast<std::uint32_t>(1 + extra)});
+    }
+    return p;
+}
+
+std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_before) const
+{
+    const std::int64_t first = round_up(std::max(not_before, now_));
+    // Candidate starts: the first allowed, and every time something frees up.
+    std::set<std::int64_t> starts{first};
+    for (std::uint32_t n = 0; n < steps_.size(); ++n) {
+        if (!allowed(r, n))
             continue;
         for (const auto &kv : steps_[n])
-            if (kv.first > now_ && kv.first <= horizon())
+            if (kv.first > first && kv.first <= horizon())
                 starts.insert(round_up(kv.first));
     }
-    std::vector<std::pair<std::int64_t, std::uint32_t>> usable;  // (CPUs it can give, node)
     for (const std::int64_t t : starts) {
         if (t > horizon())
             break;
-        usable.clear();
-        for (std::uint32_t n = 0; n < steps_.size(); ++n) {
-            if (!r.allowed.empty() && (n >= r.allowed.size() || !r.allowed[n]))
-                continue;
-            const Free f = min_free(n, t, t + dur);
-            std::int64_t c = f.cpus;
-            if (r.mem_per_cpu_mb)
-                c = std::min<std::int64_t>(c, f.mem / std::int64_t(r.mem_per_cpu_mb));
-            if (c > 0)
-                usable.push_back({c, n});
-        }
-        if (usable.size() < r.min_nodes)
-            continue;
-        // Fewest nodes: the roomiest first, as many as needed (at least
-        // min_nodes, at most max_nodes).
-        std::sort(usable.begin(), usable.end(), [](const auto &a, const auto &b) {
-            return a.first != b.first ? a.first > b.first : a.second < b.second;
-        });
-        std::int64_t sum = 0;
-        std::size_t k = 0;
-        while (k < usable.size() && (sum < r.cpus || k < r.min_nodes))
-            sum += usable[k++].first;
-        if (sum < r.cpus || k > r.max_nodes || k < r.min_nodes || std::int64_t(k) > r.cpus)
-            continue;
-        // Spread: every node at least one CPU, the rest on the roomiest.
-        Placement p;
-        p.start = t;
-        std::int64_t left = r.cpus - std::int64_t(k);
-        for (std::size_t i = 0; i < k; ++i) {
-            const std::int64_t extra = std::min(left, usable[i].first - 1);
-            left -= extra;
-            p.nodes.push_back({usable[i].second, static_cast<std::uint32_t>(1 + extra)});
-        }
-        return p;
+        if (auto p = fits_at(r, t))
+            return p;
     }
     return std::nullopt;
 }
 
+std::vector<bool> Timeline::safe_now(const Request &r) const
+{
+    const std::int64_t dur = rounded_duration(r);
+    std::vector<bool> safe(nodes_.size(), false);
+    for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
+        if (!allowed(r, n))
+            continue;
+        const Free now_free = min_free(n, now_, now_ + 1);
+        const Free over = min_free(n, now_, now_ + dur);
+        if (now_free.cpus <= 0)
+            continue;
+        // The most a start could take here: all that is free now, capped
+        // by what the request can use on one node.
+        std::int64_t cpus = now_free.cpus;
+        if (!r.whole_node) {
+            cpus = std::min<std::int64_t>(cpus, r.cpus);
+            if (r.max_cpus_per_node)
+                cpus = std::min<std::int64_t>(cpus, r.max_cpus_per_node);
+        }
+        std::int64_t mem = now_free.mem;
+        if (!r.whole_node && (r.mem_per_cpu_mb || r.mem_per_node_mb))
+            mem = std::min<std::int64_t>(mem, std::int64_t(r.mem_per_node_mb) +
+                                                  cpus * std::int64_t(r.mem_per_cpu_mb));
+        safe[n] = over.cpus >= cpus && (over.mem >= mem || (!r.whole_node && !r.mem_per_cpu_mb &&
+                                                            !r.mem_per_node_mb));
+    }
+    return safe;
+}
+
 void Timeline::reserve(const Request &r, const Placement &p)
 {
-    const std::int64_t dur = (r.duration_s + res_ - 1) / res_ * res_;
-    for (const auto &[node, cpus] : p.nodes)
-        subtract(node, p.start, p.start + dur, cpus, std::int64_t(cpus * r.mem_per_cpu_mb));
+    const std::int64_t dur = rounded_duration(r);
+    for (const auto &[node, cpus] : p.nodes) {
+        if (node >= nodes_.size())
+            continue;
+        const std::int64_t mem = r.whole_node ? std::int64_t(nodes_[node].mem_mb)
+                                              : std::int64_t(r.mem_per_node_mb) +
+                                                    std::int64_t(cpus) * std::int64_t(r.mem_per_cpu_mb);
+        subtract(node, p.start, p.start + dur, cpus, mem);
+    }
 }
 
 }  // namespace tailfold

@@ -23,13 +23,20 @@ struct NodeCapacity {
 };
 
 // What a job needs: `cpus` in all, on min_nodes..max_nodes nodes (each node
-// used gives at least one CPU), `mem_per_cpu_mb` per CPU (0: none), for
-// `duration_s`.  `allowed` masks the nodes it may use (empty: all).
+// used gives at least one CPU), memory per CPU or per node used (0: none),
+// for `duration_s`.  `allowed` masks the nodes it may use (empty: all).
+// `whole_node`: every node it uses is its alone (--exclusive).
+// `max_cpus_per_node` (0: no cap) is the most the select plugin may give it
+// on one node (--ntasks-per-node x --cpus-per-task); the start-now check
+// needs it to know how much of a node a start can take.
 struct Request {
     std::uint32_t cpus = 1;
     std::uint32_t min_nodes = 1;
     std::uint32_t max_nodes = UINT32_MAX;
     std::uint64_t mem_per_cpu_mb = 0;
+    std::uint64_t mem_per_node_mb = 0;
+    std::uint32_t max_cpus_per_node = 0;
+    bool whole_node = false;
     std::int64_t duration_s = 60;
     std::vector<bool> allowed;
 };
@@ -52,16 +59,27 @@ class Timeline {
     // reservation the job is not in, maintenance).
     void block(std::uint32_t node, std::int64_t start, std::int64_t end);
 
-    // The earliest start within the window at which the request fits for
-    // its whole duration, with the nodes it would use (the roomiest first,
-    // so a job spans as few nodes as it can).
-    std::optional<Placement> earliest(const Request &r) const;
+    // The earliest start within the window, not before `not_before`, at
+    // which the request fits for its whole duration, with the nodes it
+    // would use (the roomiest first, so a job spans as few nodes as it can).
+    std::optional<Placement> earliest(const Request &r) const { return earliest(r, now_); }
+    std::optional<Placement> earliest(const Request &r, std::int64_t not_before) const;
+    // The placement if the request fits from `t` on for its duration.
+    std::optional<Placement> fits_at(const Request &r, std::int64_t t) const;
+    // The nodes on which the request may start now whatever CPUs and
+    // memory the select plugin gives it there (up to all that is free now,
+    // capped by the request): a node is left out when a later placement
+    // needs part of what is free now before the request would end.  A
+    // start restricted to these nodes cannot delay anything placed.
+    std::vector<bool> safe_now(const Request &r) const;
     // Take the resources of a placement for the request's duration.
     void reserve(const Request &r, const Placement &p);
 
     std::int64_t now() const { return now_; }
     std::int64_t horizon() const { return now_ + window_; }
     std::size_t node_count() const { return nodes_.size(); }
+    // Steps over all nodes: the plan's size (sdiag's "table size").
+    std::size_t step_count() const;
     // Free CPUs and memory of a node at time t (for tests and reports).
     std::pair<std::int64_t, std::int64_t> free_at(std::uint32_t node, std::int64_t t) const;
 
@@ -79,6 +97,11 @@ class Timeline {
                   std::int64_t mem);
     Free min_free(std::uint32_t node, std::int64_t start, std::int64_t end) const;
     std::int64_t round_up(std::int64_t t) const;
+    std::int64_t rounded_duration(const Request &r) const;
+    bool allowed(const Request &r, std::uint32_t n) const;
+    // CPUs node n can give the request over [t, t + dur) (0: none).
+    std::int64_t usable_cpus(const Request &r, std::uint32_t n, std::int64_t t,
+                             std::int64_t dur) const;
 };
 
 }  // namespace tailfold

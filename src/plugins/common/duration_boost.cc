@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <mutex>
+#include <sys/stat.h>
 #include <string>
 #include <unordered_set>
 
@@ -103,6 +104,30 @@ void load_store()
         break;
     }
     g_est.set_max_entries(g_params.store_max);
+}
+
+bool reload_store_if_changed()
+{
+    const std::string path = store_path();
+    struct stat st;
+    if (path.empty() || stat(path.c_str(), &st) != 0)
+        return false;
+    static struct timespec seen = {0, 0};
+    if (st.st_mtim.tv_sec == seen.tv_sec && st.st_mtim.tv_nsec == seen.tv_nsec)
+        return false;
+    tailfold::RuntimeEstimator fresh;
+    std::string err;
+    if (tailfold::load_estimates(path, fresh, err) != tailfold::LoadResult::kLoaded) {
+        // The writer replaces the file atomically, so this is a damaged
+        // file, already reported by its writer: keep what we have.
+        debug("tailfold: %s: kept the runtime estimates read before", err.c_str());
+        return false;
+    }
+    std::lock_guard<std::mutex> lk(mu);
+    seen = st.st_mtim;
+    fresh.set_max_entries(g_params.store_max);
+    g_est = std::move(fresh);
+    return true;
 }
 
 void save_store()

@@ -30,6 +30,10 @@ std::int64_t max_seconds();
 // start), save after changes (atomically).
 void load_store();
 void save_store();
+// For a plugin that only reads the store (sched/tailfold with
+// bf_runtime=predicted): load it again when its file changed.  No lock
+// needed; true when something new was read.
+bool reload_store_if_changed();
 
 // Learn the runtimes of jobs that finished since the last call.  Call with
 // the job lock held.

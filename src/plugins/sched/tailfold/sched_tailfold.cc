@@ -1,25 +1,27 @@
 // sched/tailfold: slurmctld glue for tailfold's backfill scheduler.
 // GPL-2.0-or-later.
 //
-// The wrapper owns the scheduler thread (named "tfsched", so per-thread CPU
-// can be read from /proc like stock's "bckfl").  init() runs inside
-// read_slurm_conf() with every slurmctld lock held, and sched_p_reconfig()
-// may too: neither may take a slurmctld lock, so both only start or wake
-// the thread, which does the work.
-//
-// Current behaviour: slurmctld's main scheduler starts jobs in priority
-// order; the backfill planner (src/core/backfill_planner) is not wired in
-// yet.  What the thread does now is the prompt hand-off: when a job ends,
-// stock Slurm leaves its CPUs idle until its main scheduler's next pass
-// (a 1 s loop, then batch_sched_delay).  The thread looks at slurmctld's
-// job and node update times every kHandoffMs and, when one moved, asks
-// the main scheduler for a pass at once (schedule() only signals its
-// thread, so this takes no lock and costs nothing when nothing changed).
-#include "src/plugins/common/slurm_cxx.h"
+// The wrapper owns two threads, named so per-thread CPU can be read from
+// /proc like stock's "bckfl":
+//   - "tfbackfill" runs a backfill pass (backfill_pass.cc) every
+//     bf_interval seconds, and at once when slurmctld reconfigures;
+//   - "tfsched" is the prompt hand-off: when a job ends, stock Slurm leaves
+//     its CPUs idle until its main scheduler's next pass (a 1 s loop, then
+//     batch_sched_delay).  It looks at slurmctld's job and node update
+//     times every kHandoffMs and, when one moved, asks the main scheduler
+//     for a pass at once (schedule() only signals its thread, so this takes
+//     no lock and costs nothing when nothing changed).
+// init() runs inside read_slurm_conf() with every slurmctld lock held, and
+// sched_p_reconfig() may too: neither may take a slurmctld lock, so both
+// only read the configuration and start or wake the threads.
+#include "sched_glue.h"
 
 #include <pthread.h>
 
+#include <string>
+
 #include "src/plugins/common/agent.h"
+#include "src/plugins/common/duration_boost.h"
 
 extern "C" {
 #include "src/slurmctld/job_scheduler.h"
@@ -33,9 +35,10 @@ namespace {
 
 constexpr unsigned kHandoffMs = 100;
 
-pthread_mutex_t agent_mutex = PTHREAD_MUTEX_INITIALIZER;
-tf_agent_t *agent = nullptr;
-time_t seen_job_update = 0, seen_node_update = 0;  // the thread's own
+pthread_mutex_t state_mutex = PTHREAD_MUTEX_INITIALIZER;  // guards what follows
+tf_agent_t *handoff_agent = nullptr, *backfill_agent = nullptr;
+tailfold::BackfillParams current;
+time_t seen_job_update = 0, seen_node_update = 0;  // the hand-off thread's own
 
 // slurmctld writes these under its locks; a stale read only delays the
 // hand-off to the next look.
@@ -44,7 +47,7 @@ time_t read_time(const time_t &t)
     return __atomic_load_n(&t, __ATOMIC_RELAXED);
 }
 
-void cycle(void *)
+void handoff_cycle(void *)
 {
     const time_t job = read_time(last_job_update), node = read_time(last_node_update);
     if (job == seen_job_update && node == seen_node_update)
@@ -54,35 +57,107 @@ void cycle(void *)
     schedule(false);
 }
 
+void backfill_cycle(void *)
+{
+    if (tf_sched::params().runtime == tailfold::PlanRuntime::kPredicted)
+        tf_duration::reload_store_if_changed();
+    tf_sched::backfill_pass();
+}
+
+// The learned runtimes come from the duration_* keys of whichever tailfold
+// plugin computes priorities (it learns; this plugin only reads its store).
+void configure_predictions()
+{
+    const bool prio = slurm_conf.priority_type && !strcmp(slurm_conf.priority_type, "priority/tailfold");
+    const bool site = slurm_conf.site_factor_plugin &&
+                      !strcmp(slurm_conf.site_factor_plugin, "site_factor/tailfold");
+    if (!prio && !site) {
+        error("%s: bf_runtime=predicted needs PriorityType=priority/tailfold or "
+              "PrioritySiteFactorPlugin=site_factor/tailfold to learn runtimes; "
+              "until then jobs are planned with their time limits",
+              plugin_type);
+        return;
+    }
+    tf_duration::configure(prio ? slurm_conf.priority_params : slurm_conf.site_factor_params,
+                           prio ? "PriorityParameters" : "PrioritySiteFactorParameters");
+}
+
+// Read SchedulerParameters (conf lock held by the caller).  A bad value:
+// one error naming the key, and the settings stay as they were.
+bool load_params()
+{
+    tailfold::BackfillParams p;
+    std::string err;
+    if (!tailfold::parse_backfill_params(slurm_conf.sched_params, p, err)) {
+        error("%s: %s", plugin_type, err.c_str());
+        return false;
+    }
+    pthread_mutex_lock(&state_mutex);
+    current = p;
+    if (backfill_agent)
+        tf_agent_set_interval(backfill_agent, p.interval_s * 1000);
+    pthread_mutex_unlock(&state_mutex);
+    if (p.runtime == tailfold::PlanRuntime::kPredicted)
+        configure_predictions();
+    return true;
+}
+
 }  // namespace
+
+tailfold::BackfillParams tf_sched::params()
+{
+    pthread_mutex_lock(&state_mutex);
+    const tailfold::BackfillParams p = current;
+    pthread_mutex_unlock(&state_mutex);
+    return p;
+}
 
 TF_PLUGIN_API int init(void)
 {
     info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
          SLURM_VERSION_STRING);
-    pthread_mutex_lock(&agent_mutex);
-    int rc = SLURM_SUCCESS;
-    if (!agent && !(agent = tf_agent_start("tfsched", kHandoffMs, cycle, nullptr))) {
-        error("%s: cannot start the scheduler thread", plugin_type);
-        rc = SLURM_ERROR;
+    if (!load_params())
+        return SLURM_ERROR;  // slurmctld does not start on a bad setting
+    if (slurmctld_config.scheduling_disabled) {
+        info("%s: scheduling disabled: no backfill", plugin_type);
+        return SLURM_SUCCESS;
     }
-    pthread_mutex_unlock(&agent_mutex);
+    const tailfold::BackfillParams p = tf_sched::params();
+    pthread_mutex_lock(&state_mutex);
+    int rc = SLURM_SUCCESS;
+    if (!handoff_agent && !(handoff_agent = tf_agent_start("tfsched", kHandoffMs, handoff_cycle, nullptr)))
+        rc = SLURM_ERROR;
+    if (!backfill_agent &&
+        !(backfill_agent = tf_agent_start("tfbackfill", p.interval_s * 1000, backfill_cycle, nullptr)))
+        rc = SLURM_ERROR;
+    pthread_mutex_unlock(&state_mutex);
+    if (rc != SLURM_SUCCESS)
+        error("%s: cannot start the scheduler threads", plugin_type);
+    else
+        info("%s: backfill every %us, window %u min, resolution %us, %u reservation(s), "
+             "runtimes from %s",
+             plugin_type, p.interval_s, p.window_min, p.resolution_s, p.reservations,
+             p.runtime == tailfold::PlanRuntime::kPredicted ? "predictions" : "limits");
     return rc;
 }
 
 TF_PLUGIN_API void fini(void)
 {
-    pthread_mutex_lock(&agent_mutex);
-    tf_agent_stop(agent);
-    agent = nullptr;
-    pthread_mutex_unlock(&agent_mutex);
+    pthread_mutex_lock(&state_mutex);
+    tf_agent_t *h = handoff_agent, *b = backfill_agent;
+    handoff_agent = backfill_agent = nullptr;
+    pthread_mutex_unlock(&state_mutex);
+    // Joined outside state_mutex: a pass in progress reads the settings.
+    tf_agent_stop(h);
+    tf_agent_stop(b);
     verbose("%s: stopped", plugin_type);
 }
 
 TF_PLUGIN_API int sched_p_reconfig(void)
 {
-    pthread_mutex_lock(&agent_mutex);
-    tf_agent_wake(agent);
-    pthread_mutex_unlock(&agent_mutex);
+    load_params();
+    pthread_mutex_lock(&state_mutex);
+    tf_agent_wake(backfill_agent);
+    pthread_mutex_unlock(&state_mutex);
     return SLURM_SUCCESS;
 }

@@ -1,0 +1,279 @@
+// sched/tailfold glue: one backfill pass.  GPL-2.0-or-later.
+//
+// Under slurmctld's locks (conf R, job W, node W, part R, fed R, as its own
+// schedulers take them): build the queue of pending jobs in priority order
+// (one record per job and partition, per-partition priorities), drop those
+// that cannot run now (held, dependencies, begin time, partition down,
+// association/QoS limits, licences), and for each of the rest ask the
+// planner (src/core/backfill_planner) first whether it can start now
+// without delaying a held start, and if so start it with select_nodes()
+// restricted to the nodes the planner allows.  A job that does not start
+// gets a held start while the reservation depth lasts (shown by
+// `squeue --start`), or an estimate past it.  Locks are yielded every
+// bf_yield_interval; the pass ends after bf_max_time or bf_max_job_test.
+#include "sched_glue.h"
+
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "src/core/backfill_planner.h"
+
+extern "C" {
+#include "src/slurmctld/acct_policy.h"
+#include "src/slurmctld/fed_mgr.h"
+#include "src/slurmctld/job_scheduler.h"
+#include "src/slurmctld/licenses.h"
+#include "src/slurmctld/node_scheduler.h"
+#include "src/slurmctld/reservation.h"
+#include "src/slurmctld/srun_comm.h"
+}
+
+namespace tf_sched {
+
+namespace {
+
+// Positional: conf, job, node, part, fed.
+const slurmctld_lock_t kPassLocks = {READ_LOCK, WRITE_LOCK, WRITE_LOCK, READ_LOCK, READ_LOCK};
+
+std::int64_t usec_now()
+{
+    struct timeval tv;
+    gettimeofday(&tv, nullptr);
+    return std::int64_t(tv.tv_sec) * 1000000 + tv.tv_usec;
+}
+
+void set_bf_active(bool on)
+{
+    pthread_mutex_lock(&check_bf_running_lock);
+    slurmctld_diag_stats.bf_active = on;
+    pthread_mutex_unlock(&check_bf_running_lock);
+}
+
+// What a yield must notice: partitions, reservations or the configuration
+// changed (queue records may point at freed ones), or, without
+// bf_continue, any job or node.
+struct Stamps {
+    time_t job, node, part, resv, conf;
+    static Stamps now()
+    {
+        return {last_job_update, last_node_update, last_part_update, last_resv_update,
+                slurm_conf.last_update};
+    }
+};
+
+// Give the locks to RPCs for a while.  False: the pass must end.
+bool yield_locks(const tailfold::BackfillParams &p, std::int64_t &slept_us)
+{
+    const Stamps before = Stamps::now();
+    unlock_slurmctld(kPassLocks);
+    const std::int64_t t0 = usec_now();
+    usleep(p.yield_sleep_us);
+    lock_slurmctld(kPassLocks);
+    slept_us += usec_now() - t0;
+    const Stamps after = Stamps::now();
+    if (slurmctld_config.shutdown_time || after.part != before.part || after.resv != before.resv ||
+        after.conf != before.conf)
+        return false;
+    return p.continue_after_yield || (after.job == before.job && after.node == before.node);
+}
+
+// Point the job at this queue record's partition, priority, reservation
+// and features, as slurmctld's schedulers do before testing it.
+void apply_record(job_queue_rec_t *rec)
+{
+    job_record_t *job = rec->job_ptr;
+    job->part_ptr = rec->part_ptr;
+    job->priority = rec->priority;
+    if (job->resv_list)
+        job_queue_rec_resv_list(rec);
+    else
+        job_queue_rec_magnetic_resv(rec);
+    if (struct job_details *d = job->details) {
+        d->features_use = rec->use_prefer ? d->prefer : d->features;
+        d->feature_list_use = rec->use_prefer ? d->prefer_list : d->feature_list;
+    }
+}
+
+bool runnable_now(job_record_t *job, time_t now)
+{
+    if (!IS_JOB_PENDING(job) || IS_JOB_COMPLETING(job) || IS_JOB_REVOKED(job) || !job->priority)
+        return false;
+    if (job->het_job_id)  // heterogeneous jobs: left to slurmctld's main scheduler
+        return false;
+    const part_record_t *part = job->part_ptr;
+    if (!part || (part->state_up & PARTITION_SCHED) != PARTITION_SCHED)
+        return false;
+    if (!job_independent(job))  // held, dependencies, begin time, reservation not active
+        return false;
+    if ((job->array_task_id != NO_VAL || job->array_recs) && !job_array_start_test(job))
+        return false;
+    if (!acct_policy_job_runnable_pre_select(job, false))  // association/QoS limits
+        return false;
+    return license_job_test(job, now, true) == SLURM_SUCCESS;
+}
+
+// select_nodes() on the nodes the planner allows (the rest go into the
+// job's excluded nodes for the call, then its own list is put back).
+bool start_job(job_record_t *job, const std::vector<bool> &nodes)
+{
+    struct job_details *d = job->details;
+    bitstr_t *allowed = to_bitmap(nodes);
+    if (d->req_node_bitmap && !bit_super_set(d->req_node_bitmap, allowed)) {
+        FREE_NULL_BITMAP(allowed);
+        return false;
+    }
+    bitstr_t *exc = bit_copy(allowed);
+    bit_not(exc);
+    FREE_NULL_BITMAP(allowed);
+    bitstr_t *own_exc = d->exc_node_bitmap;
+    if (own_exc)
+        bit_or(exc, own_exc);
+    if (fed_mgr_job_lock(job) != SLURM_SUCCESS) {  // a sibling cluster is starting it
+        FREE_NULL_BITMAP(exc);
+        return false;
+    }
+    d->exc_node_bitmap = exc;
+    const int rc = select_nodes(job, false, nullptr, nullptr, false, SLURMDB_JOB_FLAG_BACKFILL);
+    d->exc_node_bitmap = own_exc;
+    FREE_NULL_BITMAP(exc);
+    if (rc != SLURM_SUCCESS || !IS_JOB_RUNNING(job)) {
+        fed_mgr_job_unlock(job);
+        return false;
+    }
+    fed_mgr_job_start(job, job->start_time);
+    last_job_update = time(nullptr);
+    if (job->batch_flag) {
+        if (!IS_JOB_CONFIGURING(job))
+            launch_job(job);
+    } else {
+        srun_allocate(job);
+    }
+    ++slurmctld_diag_stats.backfilled_jobs;
+    ++slurmctld_diag_stats.last_backfilled_jobs;
+    info("sched/tailfold: backfill started %pJ on %s", job, job->nodes);
+    return true;
+}
+
+// A held or estimated start, as `squeue --start` and `scontrol show job`
+// show it (StartTime, SchedNodes).
+void record_plan(job_record_t *job, const tailfold::PlanDecision &dec)
+{
+    job->start_time = dec.placement.start;
+    xfree(job->sched_nodes);
+    if (dec.kind == tailfold::PlanKind::kReserved) {
+        std::vector<bool> mask(node_record_count, false);
+        for (const auto &n : dec.placement.nodes)
+            mask[n.first] = true;
+        bitstr_t *bm = to_bitmap(mask);
+        job->sched_nodes = bitmap2node_name(bm);
+        FREE_NULL_BITMAP(bm);
+        if (job->state_reason == WAIT_NO_REASON) {
+            job->state_reason = WAIT_RESOURCES;
+            xfree(job->state_desc);
+        }
+    }
+}
+
+void record_stats(std::int64_t start_us, std::int64_t slept_us, std::uint32_t queue_len,
+                  std::uint32_t depth, std::uint32_t tried, std::size_t steps)
+{
+    diag_stats_t &s = slurmctld_diag_stats;
+    const std::int64_t took = std::max<std::int64_t>(usec_now() - start_us - slept_us, 0);
+    ++s.bf_cycle_counter;
+    s.bf_cycle_last = std::uint32_t(took);
+    s.bf_cycle_sum += took;
+    s.bf_cycle_max = std::max(s.bf_cycle_max, s.bf_cycle_last);
+    s.bf_queue_len = queue_len;
+    s.bf_queue_len_sum += queue_len;
+    s.bf_last_depth = depth;
+    s.bf_depth_sum += depth;
+    s.bf_last_depth_try = tried;
+    s.bf_depth_try_sum += tried;
+    s.bf_table_size = std::uint32_t(steps);
+    s.bf_table_size_sum += std::uint32_t(steps);
+}
+
+}  // namespace
+
+void backfill_pass()
+{
+    if (slurmctld_config.shutdown_time)
+        return;
+    const tailfold::BackfillParams p = params();
+    const bool predicted = p.runtime == tailfold::PlanRuntime::kPredicted;
+    const std::int64_t max_us = std::int64_t(p.max_time_s ? p.max_time_s : p.interval_s) * 1000000;
+
+    set_bf_active(true);  // keeps slurmctld from purging the job records we hold
+    lock_slurmctld(kPassLocks);
+    const std::int64_t start_us = usec_now();
+    std::int64_t slept_us = 0, held_since_us = start_us;
+    const time_t now = time(nullptr);
+    slurmctld_diag_stats.bf_when_last_cycle = now;
+
+    List queue = build_job_queue(true, true);  // also clears old start estimates
+    sort_job_queue(queue);
+    const std::uint32_t queue_len = list_count(queue);
+    tailfold::Timeline timeline = build_timeline(now, p);
+    tailfold::BackfillPass pass(timeline, p.reservations);
+    std::unordered_set<std::uint32_t> done;  // a job with several partitions: its best record only
+    std::uint32_t depth = 0, tried = 0;
+    bool go_on = true;
+
+    while (auto *rec = static_cast<job_queue_rec_t *>(list_pop(queue))) {
+        job_record_t *job = rec->job_ptr;
+        if (go_on && usec_now() - held_since_us >= std::int64_t(p.yield_interval_us)) {
+            go_on = yield_locks(p, slept_us);
+            held_since_us = usec_now();
+            // The record may have been purged or changed while we slept.
+            if (go_on && find_job_record(rec->job_id) != job)
+                job = nullptr;
+        }
+        if (go_on && (usec_now() - start_us - slept_us >= max_us ||
+                      (p.max_job_test && depth >= p.max_job_test)))
+            go_on = false;
+        if (!go_on || !job || done.count(job->job_id)) {
+            xfree(rec);
+            continue;
+        }
+        apply_record(rec);
+        const bool magnetic = job->bit_flags & JOB_MAGNETIC;
+        xfree(rec);
+        ++depth;
+        job->last_sched_eval = now;
+        job->bit_flags |= BACKFILL_SCHED;
+        tailfold::Request r;
+        if (runnable_now(job, now) && request_for(job, predicted, r)) {
+            ++tried;
+            done.insert(job->job_id);
+            if (job->resv_ptr) {
+                // In a reservation: its nodes are closed to the plan while
+                // it lasts, so a start there delays no held job.  Start it
+                // now if it fits, or leave it to the next pass.
+                if (start_job(job, r.allowed))
+                    pass.started(r, allocation_of(job, now));
+            } else if (auto nodes = pass.start_now(r); nodes && start_job(job, *nodes)) {
+                pass.started(r, allocation_of(job, now));
+            } else {
+                // The select plugin may refuse what the plan allows (GRES,
+                // a node just gone): then no earlier than the next step.
+                const tailfold::PlanDecision dec = pass.hold(r, nodes ? now + 1 : now);
+                if (dec.kind != tailfold::PlanKind::kNoFit)
+                    record_plan(job, dec);
+            }
+        }
+        if (magnetic)
+            job_resv_clear_magnetic_flag(job);
+    }
+    FREE_NULL_LIST(queue);
+    record_stats(start_us, slept_us, queue_len, depth, tried, timeline.step_count());
+    unlock_slurmctld(kPassLocks);
+    set_bf_active(false);
+    const tailfold::PlanStats &st = pass.stats();
+    debug("sched/tailfold: pass: %u queued, %u looked at, %zu started, %zu held, %ld us",
+          queue_len, depth, st.started, st.reserved, long(usec_now() - start_us - slept_us));
+}
+
+}  // namespace tf_sched

@@ -1,0 +1,185 @@
+// sched/tailfold glue: slurmctld's nodes, running jobs, reservations and
+// pending requests as the planner in src/core sees them.
+// GPL-2.0-or-later.
+#include "sched_glue.h"
+
+#include <algorithm>
+
+#include "src/plugins/common/duration_boost.h"
+
+extern "C" {
+#include "src/common/node_conf.h"
+#include "src/slurmctld/reservation.h"
+}
+
+namespace tf_sched {
+
+namespace {
+
+bool memory_is_consumable()
+{
+    return slurm_conf.select_type_param & CR_MEMORY;
+}
+
+// Seconds of a job's time limit in its current partition; 0: no limit.
+std::int64_t limit_seconds(const job_record_t *job)
+{
+    std::uint32_t m = job->time_limit;
+    if (m == NO_VAL && job->part_ptr)
+        m = job->part_ptr->max_time;
+    if (job->part_ptr && job->part_ptr->max_time != INFINITE && job->part_ptr->max_time != NO_VAL &&
+        m != NO_VAL && m != INFINITE)
+        m = std::min(m, job->part_ptr->max_time);
+    return m == NO_VAL || m == INFINITE ? 0 : std::int64_t(m) * 60;
+}
+
+// When a running job is expected to give its resources back.  With
+// bf_runtime=predicted, its learned runtime; a job that outlived its
+// prediction is planned to its limit (it may well run to it).
+time_t expected_end(const job_record_t *job, time_t now, bool predicted)
+{
+    if (IS_JOB_COMPLETING(job))
+        return now + 1;  // the epilog is running: back in a moment
+    time_t end = job->end_time;
+    if (predicted && IS_JOB_RUNNING(job)) {
+        const std::int64_t exp = tf_duration::expected_runtime(job).seconds;
+        const time_t predicted_end = job->start_time + exp;
+        if (exp > 0 && predicted_end > now)
+            end = std::min(end, predicted_end);
+    }
+    return end > now ? end : now + 1;  // overdue: about to be ended
+}
+
+}  // namespace
+
+tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p)
+{
+    const bool with_mem = memory_is_consumable();
+    std::vector<tailfold::NodeCapacity> cap(node_record_count);
+    for (int i = 0; i < node_record_count; ++i) {
+        const node_record_t *n = node_record_table_ptr[i];
+        if (!n)
+            continue;  // a hole left by a deleted dynamic node
+        cap[i].cpus = n->cpus_efctv;
+        cap[i].mem_mb = with_mem ? n->real_memory - std::min(n->real_memory, n->mem_spec_limit)
+                                 : UINT32_MAX;
+        cap[i].up = avail_node_bitmap && bit_test(avail_node_bitmap, i);
+    }
+    tailfold::Timeline t(std::move(cap), now, std::int64_t(p.window_min) * 60, p.resolution_s);
+
+    const bool predicted = p.runtime == tailfold::PlanRuntime::kPredicted;
+    ListIterator it = list_iterator_create(job_list);
+    while (auto *job = static_cast<job_record_t *>(list_next(it))) {
+        if (!(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)) ||
+            !job->job_resrcs)
+            continue;
+        const time_t end = expected_end(job, now, predicted);
+        const job_resources_t *jr = job->job_resrcs;
+        int j = 0;
+        for (int n = 0; jr->node_bitmap && n < node_record_count; ++n) {
+            if (!bit_test(jr->node_bitmap, n))
+                continue;
+            const std::uint64_t mem = with_mem && jr->memory_allocated ? jr->memory_allocated[j] : 0;
+            t.occupy(n, now, end, jr->cpus ? jr->cpus[j] : 0, mem);
+            ++j;
+        }
+    }
+    list_iterator_destroy(it);
+
+    // Advanced reservations: their nodes are closed to everyone else while
+    // they last.  Jobs that run in a reservation are not planned (see
+    // backfill_pass), so blocking whole nodes here is always safe.
+    it = list_iterator_create(resv_list);
+    while (auto *resv = static_cast<slurmctld_resv_t *>(list_next(it))) {
+        if (resv->end_time <= now || !resv->node_bitmap)
+            continue;
+        for (int n = 0; n < node_record_count; ++n)
+            if (bit_test(resv->node_bitmap, n))
+                t.block(n, resv->start_time, resv->end_time);
+    }
+    list_iterator_destroy(it);
+    return t;
+}
+
+bool request_for(job_record_t *job, bool predicted, tailfold::Request &r)
+{
+    const struct job_details *d = job->details;
+    const part_record_t *part = job->part_ptr;
+    if (!d || !part || !part->node_bitmap)
+        return false;
+    r = tailfold::Request{};
+    r.cpus = std::max<std::uint32_t>(d->min_cpus, 1);
+    r.min_nodes = std::max<std::uint32_t>(d->min_nodes, 1);
+    r.max_nodes = d->max_nodes ? d->max_nodes : UINT32_MAX;
+    r.whole_node = d->whole_node == 1 || part->max_share == 0;
+    if (d->ntasks_per_node && d->ntasks_per_node != NO_VAL16)
+        r.max_cpus_per_node =
+            d->ntasks_per_node * (d->cpus_per_task && d->cpus_per_task != NO_VAL16 ? d->cpus_per_task : 1);
+    if (memory_is_consumable() && d->pn_min_memory && d->pn_min_memory != NO_VAL64) {
+        if (d->pn_min_memory & MEM_PER_CPU)
+            r.mem_per_cpu_mb = d->pn_min_memory & ~MEM_PER_CPU;
+        else
+            r.mem_per_node_mb = d->pn_min_memory;
+    }
+    std::int64_t limit = limit_seconds(job);
+    if (!limit)  // no limit at all: longer than anything planned
+        limit = std::int64_t(params().window_min) * 60 + 1;
+    r.duration_s = limit;
+    if (predicted) {
+        const std::int64_t exp = tf_duration::expected_runtime(job).seconds;
+        if (exp > 0)
+            r.duration_s = std::min(limit, exp);
+    }
+
+    // The nodes it may use: its partition's, up, not excluded, the ones it
+    // requires, with its features, in its reservation.
+    bitstr_t *bm = bit_copy(part->node_bitmap);
+    if (avail_node_bitmap)
+        bit_and(bm, avail_node_bitmap);
+    if (d->exc_node_bitmap)
+        bit_and_not(bm, d->exc_node_bitmap);
+    if (job->resv_ptr && job->resv_ptr->node_bitmap)
+        bit_and(bm, job->resv_ptr->node_bitmap);
+    bool ok = true;
+    if (d->req_node_bitmap) {
+        ok = bit_super_set(d->req_node_bitmap, bm);
+        bit_and(bm, d->req_node_bitmap);
+    }
+    if (ok && d->feature_list_use)
+        job_req_node_filter(job, bm, true);
+    ok = ok && bit_set_count(bm) > 0;
+    if (ok) {
+        r.allowed.assign(node_record_count, false);
+        for (int n = 0; n < node_record_count; ++n)
+            r.allowed[n] = bit_test(bm, n);
+    }
+    FREE_NULL_BITMAP(bm);
+    return ok;
+}
+
+tailfold::Placement allocation_of(const job_record_t *job, time_t now)
+{
+    tailfold::Placement p;
+    p.start = now;
+    const job_resources_t *jr = job->job_resrcs;
+    if (!jr || !jr->node_bitmap)
+        return p;
+    int j = 0;
+    for (int n = 0; n < node_record_count; ++n)
+        if (bit_test(jr->node_bitmap, n)) {
+            p.nodes.push_back({std::uint32_t(n), jr->cpus ? jr->cpus[j] : 0u});
+            ++j;
+        }
+    return p;
+}
+
+bitstr_t *to_bitmap(const std::vector<bool> &mask)
+{
+    bitstr_t *bm = bit_alloc(node_record_count);
+    for (int n = 0; n < node_record_count && std::size_t(n) < mask.size(); ++n)
+        if (mask[n])
+            bit_set(bm, n);
+    return bm;
+}
+
+}  // namespace tf_sched

@@ -1,0 +1,43 @@
+// sched/tailfold glue: what the wrapper and the backfill pass share.
+// GPL-2.0-or-later.
+//
+// The policy (timeline, earliest start, reservation depth, the rule that
+// keeps a start from delaying a held job) is in src/core; these files only
+// translate slurmctld's records into it and its decisions back.
+#pragma once
+
+#include "src/plugins/common/slurm_cxx.h"
+
+#include <vector>
+
+#include "src/core/backfill_params.h"
+#include "src/core/timeline.h"
+
+namespace tf_sched {
+
+// The settings in force (a copy; SchedulerParameters is re-read at
+// reconfigure, and a bad value keeps the last good ones).
+tailfold::BackfillParams params();
+
+// One backfill pass.  Takes slurmctld's locks itself (and yields them);
+// call with none held.
+void backfill_pass();
+
+// --- cluster_picture.cc: slurmctld's state as the planner sees it.
+// All need the job and node locks (read) and the partition lock (read).
+
+// Nodes by index (node_record_table_ptr order), running jobs to their
+// expected ends, and advanced reservations as blocks.
+tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p);
+
+// What a pending job asks for in its current partition (job->part_ptr), or
+// false when it can use no node.  `predicted`: plan with the learned runtime.
+bool request_for(job_record_t *job, bool predicted, tailfold::Request &r);
+
+// The nodes and CPUs a running job holds, as a placement starting now.
+tailfold::Placement allocation_of(const job_record_t *job, time_t now);
+
+// A node mask as a Slurm bitmap (caller frees) and back.
+bitstr_t *to_bitmap(const std::vector<bool> &mask);
+
+}  // namespace tf_sched
