@@ -16,7 +16,7 @@
 # The top pending job (highest priority) has the start that no backfilled
 # job may delay.  With limits as durations and no arrivals its earliest
 # start can only move earlier, so, from a pass after it became the top
-# (4 s later: bf_interval 2 + latency):
+# (3 s later: bf_interval 2 + 1):
 #   - it starts no later than the earliest start planned for it + 4 s
 #     (bf_resolution 1 + latency);
 #   - its planned start never moves later than that, while still ahead.
@@ -32,7 +32,7 @@ sched=${TF_BF_SCHED:-sched/tailfold}
 depth=${TF_BF_RESERVATIONS:-3}
 njobs=${TF_BF_JOBS:-200}
 slack=4
-settle=4
+settle=3
 params=bf_interval=2,bf_resolution=1,bf_window=60
 [ "$sched" = sched/backfill ] || params+=,bf_reservations=$depth,bf_runtime=limit
 log "seed $seed (TF_SEED=$seed reproduces the workload), $njobs jobs, $sched, $params"
@@ -156,7 +156,7 @@ for job, (t, plan, m, n, most) in sorted(later_plans.items(), key=lambda kv: int
 EOF
 cat "$report" | sed 's/^/    /'
 checked=$(awk '/^top-held jobs checked:/ { print $4 }' "$report")
-check "some top jobs had a planned start to check (${checked:-0})" test "${checked:-0}" -ge 10
+check "some top jobs had a planned start to check (${checked:-0})" test "${checked:-0}" -ge 5
 check "no top job started later than its earliest planned start + $slack s" \
     test "$(grep -c '^LATE ' "$report" || true)" = 0
 check "no top job's planned start moved later while still ahead" \
