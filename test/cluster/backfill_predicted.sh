@@ -16,7 +16,9 @@
 # does not fit the hole and waits for B; V2 (1 min) is backfilled at once.
 # With predictions, B's start is held at R's learned end (+40 s): V (4 s)
 # is backfilled at once; V2 (1 min) does not fit and waits for B.  B
-# starts no later than its planned start in both.
+# starts no later than its planned start in both, and its planned start
+# never moves later while it waits (nothing runs past its expected end but
+# by a second or so).
 source "$(dirname "$0")/lib.sh"
 cluster_file=$top/test/cluster/backfill-cluster.conf
 lim_dir=$mc_dir/limit
@@ -64,6 +66,7 @@ run_case() {  # name dir
     set +e
     test_name="$test_name/$name"
     local R B V V2
+    : > "$d/b_plans.txt"
     R=$(csub "$d" alice -w bf1 -n 4 -t 3 -J rlearn --wrap 'sleep 40')
     local end=$((SECONDS + 20))
     until [ "$(on "$d" squeue -h -j "$R" -o %T)" = RUNNING ]; do
@@ -78,7 +81,10 @@ run_case() {  # name dir
     end=$((SECONDS + 120))
     while [ -n "$(on "$d" squeue -h -o %i)" ]; do
         p=$(ep "$(on "$d" squeue -h -j "$B" -t PD -o %S)")
-        if [ "$p" != - ]; then plans+=("$p"); [ "$first_plan" != - ] || first_plan=$p; fi
+        if [ "$p" != - ]; then
+            plans+=("$p"); [ "$first_plan" != - ] || first_plan=$p
+            echo "$(date +%s.%N) $p" >> "$d/b_plans.txt"
+        fi
         [ $SECONDS -lt $end ] || { fail "jobs left after 120 s"; break; }
         sleep 1
     done
@@ -93,7 +99,8 @@ run_case() {  # name dir
     local min_plan=-
     [ ${#plans[@]} -gt 0 ] && min_plan=$(printf '%s\n' "${plans[@]}" | sort -n | head -1)
     local r0=${st[rlearn]}
-    log "R $r0-${en[rlearn]}; B planned $first_plan (min $min_plan), started ${st[big]}; V ${sub[shorty]} -> ${st[shorty]} (${flags[shorty]}); V2 ${sub[fresh]} -> ${st[fresh]} (${flags[fresh]})"
+    log "B's planned starts while it waited (poll time: plan): $(awk '$2 != last { printf "%d: %s, ", $1, $2; last = $2 }' "$d/b_plans.txt")"
+    log "R $r0-${en[rlearn]}; B planned $first_plan (min $min_plan), started ${st[big]}; V ${sub[shorty]} -> ${st[shorty]}-${en[shorty]} (${flags[shorty]}); V2 ${sub[fresh]} -> ${st[fresh]}-${en[fresh]} (${flags[fresh]})"
     check "all four jobs completed" test "${state[rlearn]}${state[big]}${state[shorty]}${state[fresh]}" = COMPLETEDCOMPLETEDCOMPLETEDCOMPLETED
     local want_b fits waits
     if [ "$name" = limit ]; then want_b=$((r0 + 180)); fits=fresh; waits=shorty
@@ -102,6 +109,9 @@ run_case() {  # name dir
         awk -v p="$first_plan" -v w="$want_b" -v s=$slack 'BEGIN { exit !(p != "-" && p - w <= s && w - p <= s) }'
     check "B started (${st[big]}) no later than its earliest planned start ($min_plan) + $slack s" \
         awk -v b="${st[big]}" -v p="$min_plan" -v s=$slack 'BEGIN { exit !(b != "-" && p != "-" && b <= p + s) }'
+    local later
+    later=$(awk -v s=$slack 'NR == 1 || $2 < m { m = $2; next } $2 > m + s && m > $1 { printf "%d: %s (was %s) ", $1, $2, m }' "$d/b_plans.txt")
+    check "B's planned start never moved later while it waited${later:+: $later}" test -z "$later"
     check "$fits fits the hole: backfilled within 5 s of its submission" \
         awk -v a="${sub[$fits]}" -v b="${st[$fits]}" 'BEGIN { exit !(b != "-" && b - a <= 5) }'
     check "$fits was started by backfill (${flags[$fits]})" grep -q SchedBackfill <<<"${flags[$fits]}"
