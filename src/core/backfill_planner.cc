@@ -19,9 +19,13 @@ void BackfillPass::started(const Request &r, const Placement &actual)
     ++stats_.started;
 }
 
-PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before)
+PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before, bool estimate)
 {
     PlanDecision d;
+    if (held_ >= reservations_ && !estimate) {
+        d.kind = PlanKind::kWaiting;
+        return d;
+    }
     std::optional<Placement> p = timeline_.earliest(r, not_before);
     if (!p) {
         d.kind = PlanKind::kNoFit;
@@ -57,9 +61,7 @@ std::vector<PlanDecision> plan_backfill(Timeline &timeline, const std::vector<Re
             d.placement = *timeline.fits_at(on, timeline.now());
             pass.started(jobs[i], d.placement);
         } else {
-            d = pass.hold(jobs[i], timeline.now());
-            if (d.kind == PlanKind::kWaiting)
-                d.placement = {};
+            d = pass.hold(jobs[i], timeline.now(), false);
         }
         d.job = i;
         out.push_back(std::move(d));

@@ -55,9 +55,10 @@ class BackfillPass {
 
     std::optional<std::vector<bool>> start_now(const Request &r);
     void started(const Request &r, const Placement &actual);
-    // kReserved (held, with its placement), kWaiting (past the depth; the
-    // placement is its earliest start as an estimate, not held) or kNoFit.
-    PlanDecision hold(const Request &r, std::int64_t not_before);
+    // kReserved (held, with its placement), kWaiting (past the depth; with
+    // `estimate`, the placement is its earliest start as an estimate, not
+    // held) or kNoFit.
+    PlanDecision hold(const Request &r, std::int64_t not_before, bool estimate = true);
 
     const PlanStats &stats() const { return stats_; }
     std::uint32_t held() const { return held_; }

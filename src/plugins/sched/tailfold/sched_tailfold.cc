@@ -135,9 +135,9 @@ TF_PLUGIN_API int init(void)
         error("%s: cannot start the scheduler threads", plugin_type);
     else
         info("%s: backfill every %us, window %u min, resolution %us, %u reservation(s), "
-             "runtimes from %s",
+             "bf_runtime=%s",
              plugin_type, p.interval_s, p.window_min, p.resolution_s, p.reservations,
-             p.runtime == tailfold::PlanRuntime::kPredicted ? "predictions" : "limits");
+             p.runtime == tailfold::PlanRuntime::kPredicted ? "predicted" : "limit");
     return rc;
 }
 

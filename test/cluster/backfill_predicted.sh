@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# sched/tailfold plans holes with learned runtimes when bf_runtime=predicted
+# (jobs are still killed at their limits), and with limits otherwise.
+#
+# The hole: 12 of 16 CPUs run a job with a 1-minute limit; the top job
+# wants all 16.  The low-priority 'filler' has a 5-minute limit but has run
+# for 10 s each of its last two times (seeded into the estimate store with
+# tools/tailfold-estimates).  Planned by limits, it does not fit before the
+# top job's start and must wait; planned by prediction it fits and starts
+# at once.  Both runs use the same cluster file and jobs; only bf_runtime
+# differs.  Also: SchedulerParameters errors are named (start-up and
+# reconfigure).
+source "$(dirname "$0")/lib.sh"
+
+prio_params=PriorityParameters=duration_weight=2000,duration_source=history,duration_history_runs=2
+seed_store() {
+    local f=$mc_dir/seed.txt now uid
+    uid=$(id -u alice)
+    now=$(date +%Y-%m-%dT%H:%M:%S)
+    {
+        echo 'JobID|UID|Account|JobName|ElapsedRaw|TimelimitRaw|State|End'
+        echo "901|$uid|physics|filler|10|5|COMPLETED|$now"
+        echo "902|$uid|physics|filler|10|5|COMPLETED|$now"
+    } > "$f"
+    "$top/tools/tailfold-estimates" seed --store "$mc_dir/state/tailfold_estimates.json" "$f" >/dev/null
+}
+
+# run_hole RUNTIME: sets filler_started and top_started (1/0) 12 s after
+# the filler was submitted.  (Not in a subshell: its teardown must be over
+# before the next cluster starts.)
+run_hole() {
+    cluster_up --set "SchedulerParameters=bf_interval=2,bf_resolution=1,bf_runtime=$1" \
+        --set "$prio_params" >/dev/null
+    seed_store
+    mc restart --dir "$mc_dir" >/dev/null  # both plugins read the seeded store
+    submit alice -J runner -n12 -t1 --wrap 'sleep 50' >/dev/null
+    for _ in $(seq 20); do [ "$(squeue -h -o %t -n runner)" = R ] && break; sleep 0.5; done
+    top_id=$(submit alice -J top -n16 -t2 --wrap 'sleep 5')
+    fill_id=$(submit alice -J filler -n4 -t5 --nice=5000 --wrap 'sleep 10')
+    sleep 12
+    local tp fp
+    tp=$(squeue -h -j "$top_id" -o %Q) fp=$(squeue -h -j "$fill_id" -o %Q)
+    check "$1: the top job ranks above the filler ($tp > $fp)" test "${tp:-0}" -gt "${fp:-0}"
+    filler_started=0 top_started=0
+    [ "$(squeue -h -j "$fill_id" -o %t)" = R ] && filler_started=1
+    [ "$(squeue -h -j "$top_id" -o %t)" = R ] && top_started=1
+    check "$1: slurmctld logs the runtimes it plans with" \
+        grep -q "sched/tailfold: backfill every 2s.*bf_runtime=$1" "$mc_dir/log/slurmctld.log"
+    mc down --dir "$mc_dir" >/dev/null
+}
+
+run_hole limit
+check "planned by limits, the filler (5 min) waits: the hole is 1 min" test $filler_started = 0
+check "planned by limits, the top job waits for the running one" test $top_started = 0
+run_hole predicted
+check "planned by prediction (10 s), the filler starts in the hole" test $filler_started = 1
+check "planned by prediction, the top job still waits for the running one" test $top_started = 0
+
+# Settings: a bad value stops slurmctld at start-up, naming the key.
+rc=0
+out=$(mc up --dir "$mc_dir" --port-base "$port_base" --fresh \
+    --set SchedulerParameters=bf_interval=2,bf_reservations=many 2>&1) || rc=$?
+check "a bad bf_reservations stops slurmctld (exit $rc)" test $rc -ne 0
+grep -q "sched/tailfold: SchedulerParameters: bf_reservations=many" <<<"$out" ||
+    echo "$out" | tail -15
+check "the error names the key" grep -q "sched/tailfold: SchedulerParameters: bf_reservations=many" <<<"$out"
+mc down --dir "$mc_dir" >/dev/null 2>&1 || true
+
+# The example line of etc/slurm.conf.tailfold is accepted as written; a
+# good new line takes effect at reconfigure; a bad one is named and the
+# last good settings stay.
+example=$(grep '^SchedulerParameters=' "$top/etc/slurm.conf.tailfold")
+cluster_up --set "$example" >/dev/null
+check "the example's SchedulerParameters load ($example)" \
+    grep -q "backfill every 30s, window 1440 min, resolution 60s, 1 reservation(s), bf_runtime=limit" \
+    "$mc_dir/log/slurmctld.log"
+cycles() { sdiag | awk '/Backfilling stats/{b=1} b && /Total cycles:/{print $3; exit}'; }
+sed -i 's/^SchedulerParameters=.*/SchedulerParameters=bf_interval=2/' "$SLURM_CONF"
+scontrol reconfigure
+sleep 1
+c1=$(cycles); sleep 5; c2=$(cycles)
+check "after reconfigure to bf_interval=2, a pass every 2 s ($c1 -> $c2 cycles in 5 s)" \
+    test $((c2 - c1)) -ge 2
+sed -i 's/^SchedulerParameters=.*/SchedulerParameters=bf_interval=20,bf_runtime=soon/' "$SLURM_CONF"
+scontrol reconfigure
+sleep 1
+check "reconfigure with a bad bf_runtime is named in the log" \
+    grep -q "sched/tailfold: SchedulerParameters: bf_runtime=soon: must be limit or predicted" \
+    "$mc_dir/log/slurmctld.log"
+c1=$(cycles); sleep 5; c2=$(cycles)
+check "slurmctld runs and keeps the last good bf_interval=2 ($c1 -> $c2 cycles in 5 s)" \
+    test $((c2 - c1)) -ge 2
+finish

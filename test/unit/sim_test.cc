@@ -1,0 +1,249 @@
+// Unit tests: tailfold-sim's reader, event loop and metrics.  Expected
+// values are worked out by hand in the comments.
+#include "tools/sim/fair_share.h"
+#include "tools/sim/metrics.h"
+#include "tools/sim/simulator.h"
+#include "tools/sim/swf_reader.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+using namespace tfsim;
+
+namespace {
+
+// An SWF line: id submit wait run procs ... req_procs req_time ... user group app
+std::string swf(int id, int submit, int run, int procs, int req_time, int user = 1)
+{
+    std::ostringstream s;
+    s << id << " " << submit << " 0 " << run << " " << procs << " -1 -1 " << procs << " " << req_time
+      << " -1 1 " << user << " 1 1 1 -1 -1 -1";
+    return s.str();
+}
+
+SimJob job(std::uint64_t id, std::int64_t submit, std::uint32_t cpus, std::int64_t run, std::int64_t limit = 0)
+{
+    SimJob j;
+    j.id = id;
+    j.submit = submit;
+    j.cpus = cpus;
+    j.runtime = run;
+    j.limit = limit ? limit : run;
+    return j;
+}
+
+SimSettings settings(Policy p, std::uint32_t cpus)
+{
+    SimSettings s;
+    s.policy = p;
+    s.cpus = cpus;
+    s.backfill.resolution_s = 1;
+    return s;
+}
+
+std::string temp_path(const char *name)
+{
+    return std::string(::testing::TempDir()) + name;
+}
+
+}  // namespace
+
+TEST(SwfReader, ParsesALine)
+{
+    SimJob j;
+    std::string why;
+    ASSERT_TRUE(parse_swf_line(swf(7, 100, 50, 4, 600, 3), j, why)) << why;
+    EXPECT_EQ(j.id, 7u);
+    EXPECT_EQ(j.submit, 100);
+    EXPECT_EQ(j.runtime, 50);
+    EXPECT_EQ(j.cpus, 4u);
+    EXPECT_EQ(j.limit, 600);
+    EXPECT_EQ(j.user, 3u);
+}
+
+TEST(SwfReader, NamesWhatIsWrong)
+{
+    SimJob j;
+    std::string why;
+    EXPECT_FALSE(parse_swf_line("1 2 3", j, why));
+    EXPECT_EQ(why, "has 3 fields, SWF has 18");
+    EXPECT_FALSE(parse_swf_line(swf(1, 0, 50, 4, 600) + " x", j, why));
+    EXPECT_EQ(why, "field 19 'x' is not a number");
+    EXPECT_FALSE(parse_swf_line(swf(1, 0, -1, 4, 600), j, why));
+    EXPECT_EQ(why, "no run time (field 4)");
+    EXPECT_FALSE(parse_swf_line(swf(1, 0, 50, -1, 600), j, why));
+    EXPECT_EQ(why, "no processor count (fields 5 and 8)");
+}
+
+TEST(SwfReader, ReadsAGzipTraceReportsBadLinesAndBigJobs)
+{
+    const std::string path = temp_path("tailfold-sim-test.swf.gz");
+    gzFile gz = gzopen(path.c_str(), "wb");
+    ASSERT_TRUE(gz);
+    const std::string text = "; MaxProcs: 8\n" + swf(1, 10, 5, 2, 60) + "\nthis is not a job\n" +
+                             swf(2, 0, 5, 16, 60) + "\n" + swf(3, 5, 90, 1, 60) + "\n";
+    gzputs(gz, text.c_str());
+    gzclose(gz);
+    Workload w;
+    std::ostringstream warn;
+    std::string err;
+    ASSERT_TRUE(read_swf(path, 0, w, warn, err)) << err;
+    EXPECT_EQ(w.machine_cpus, 8u);
+    EXPECT_EQ(w.bad_lines, 1u);
+    EXPECT_EQ(w.too_big, 1u);
+    ASSERT_EQ(w.jobs.size(), 2u);
+    EXPECT_EQ(w.jobs[0].id, 3u);  // sorted by submit
+    EXPECT_EQ(w.jobs[0].limit, 90);  // ran past its limit: planned with what it ran
+    EXPECT_EQ(w.limit_raised, 1u);
+    EXPECT_NE(warn.str().find(":3: field 1 'this' is not a number: skipped"), std::string::npos)
+        << warn.str();
+    EXPECT_NE(warn.str().find("job 2 asks for 16 CPUs, the machine has 8: skipped"), std::string::npos);
+    std::remove(path.c_str());
+    EXPECT_FALSE(read_swf(path, 0, w, warn, err));
+}
+
+TEST(Metrics, PercentileIsNearestRank)
+{
+    // 1..10: p50 -> the 5th value, p95 -> the 10th (ceil(9.5)).
+    std::vector<double> v{10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+    EXPECT_EQ(percentile(v, 50), 5);
+    EXPECT_EQ(percentile(v, 95), 10);
+    EXPECT_EQ(percentile(v, 0), 1);
+    EXPECT_EQ(percentile({}, 50), 0);
+}
+
+TEST(Metrics, BoundedSlowdown)
+{
+    EXPECT_DOUBLE_EQ(bounded_slowdown(90, 10), 10.0);  // (90+10)/10
+    EXPECT_DOUBLE_EQ(bounded_slowdown(20, 2), 2.2);    // (20+2)/max(2,10)
+    EXPECT_DOUBLE_EQ(bounded_slowdown(0, 1), 1.0);     // never below 1
+}
+
+// Machine of 4 CPUs.  A: t=0, 2 CPUs, 100 s.  B: t=1, 4 CPUs, 100 s.
+// C: t=2, 2 CPUs, 50 s.  D: t=3, 2 CPUs, 200 s.
+//   fcfs: A 0-100, B 100-200, C 200-250, D 200-400.
+//   easy: B is held for 100; C fits before it (2..52) and starts at 2; D
+//         would run into B and waits for B's end: 200-400.
+TEST(Simulator, FcfsAndEasyByHand)
+{
+    Workload w;
+    w.machine_cpus = 4;
+    w.jobs = {job(1, 0, 2, 100), job(2, 1, 4, 100), job(3, 2, 2, 50), job(4, 3, 2, 200)};
+    const SimResult f = simulate(w, settings(Policy::kFcfs, 4));
+    EXPECT_EQ(f.jobs[0].start, 0);
+    EXPECT_EQ(f.jobs[1].start, 100);
+    EXPECT_EQ(f.jobs[2].start, 200);
+    EXPECT_EQ(f.jobs[3].start, 200);
+    const SimResult e = simulate(w, settings(Policy::kEasy, 4));
+    EXPECT_EQ(e.jobs[0].start, 0);
+    EXPECT_EQ(e.jobs[1].start, 100);
+    EXPECT_EQ(e.jobs[2].start, 2);
+    EXPECT_EQ(e.jobs[2].end, 52);
+    EXPECT_EQ(e.jobs[3].start, 200);
+    // Summary by hand: waits 0, 99, 0, 197 -> mean 74, max 197; makespan
+    // 400; work 2*100+4*100+2*50+2*200 = 1100 CPU-s of 4*400.
+    const Summary m = summarize(w, e, 4);
+    EXPECT_EQ(m.makespan_s, 400);
+    EXPECT_DOUBLE_EQ(m.wait_mean_s, 74.0);
+    EXPECT_DOUBLE_EQ(m.wait_max_s, 197.0);
+    EXPECT_DOUBLE_EQ(m.utilization, 1100.0 / 1600.0);
+}
+
+// A job that overruns nothing: limits longer than runtimes.  EASY plans
+// with the limit: C (limit 200 > the hole of 100) must wait even though it
+// would only run 50 s.
+TEST(Simulator, EasyPlansWithLimits)
+{
+    Workload w;
+    w.machine_cpus = 4;
+    w.jobs = {job(1, 0, 2, 100), job(2, 1, 4, 100), job(3, 2, 2, 50, 200)};
+    const SimResult e = simulate(w, settings(Policy::kEasy, 4));
+    EXPECT_EQ(e.jobs[2].start, 200);
+}
+
+// tailfold: with the machine busy, two jobs wait; the longer one goes
+// first when the duration weight outweighs age.
+TEST(Simulator, TailfoldRunsLongerFirst)
+{
+    Workload w;
+    w.machine_cpus = 2;
+    w.jobs = {job(1, 0, 2, 100), job(2, 1, 2, 60), job(3, 2, 2, 3600)};
+    SimSettings s = settings(Policy::kTailfold, 2);
+    s.prio.duration.weight = 2000;
+    s.prio.duration.source = tailfold::DurationSource::kLimit;
+    const SimResult r = simulate(w, s);
+    EXPECT_EQ(r.jobs[2].start, 100);   // the hour-long job first
+    EXPECT_EQ(r.jobs[1].start, 3700);  // then the minute
+    const SimResult e = simulate(w, settings(Policy::kEasy, 2));
+    EXPECT_EQ(e.jobs[1].start, 100);  // submit order
+}
+
+// Nothing loops forever and every job is accounted for, on many random jobs.
+TEST(Simulator, RandomWorkloadsFinish)
+{
+    std::mt19937 rng(11);
+    Workload w;
+    w.machine_cpus = 64;
+    std::uniform_int_distribution<int> cpus(1, 64), run(1, 5000), sub(0, 20000);
+    for (int i = 0; i < 2000; ++i)
+        w.jobs.push_back(job(i + 1, sub(rng), cpus(rng), run(rng)));
+    std::stable_sort(w.jobs.begin(), w.jobs.end(),
+                     [](const SimJob &a, const SimJob &b) { return a.submit < b.submit; });
+    for (Policy p : {Policy::kFcfs, Policy::kEasy, Policy::kMultifactor, Policy::kTailfold}) {
+        const SimResult r = simulate(w, settings(p, 64));
+        const Summary m = summarize(w, r, 64);
+        EXPECT_EQ(m.jobs, w.jobs.size()) << to_string(p);
+        for (std::size_t i = 0; i < w.jobs.size(); ++i) {
+            ASSERT_GE(r.jobs[i].start, w.jobs[i].submit);
+            ASSERT_EQ(r.jobs[i].end - r.jobs[i].start, w.jobs[i].runtime);
+        }
+        EXPECT_LE(m.utilization, 1.0);
+    }
+}
+
+// Fair share: user 1 used the machine for 1000 s; when it frees, user 2's
+// job goes before user 1's later one under multifactor (Fair Tree ranks
+// user 2 first), while easy keeps submit order.
+TEST(Simulator, MultifactorFavoursTheLighterUser)
+{
+    Workload w;
+    w.machine_cpus = 2;
+    w.jobs = {job(1, 0, 2, 1000), job(2, 10, 2, 100), job(3, 20, 2, 100)};
+    w.jobs[0].user = w.jobs[1].user = 1;
+    w.jobs[2].user = 2;
+    const SimResult m = simulate(w, settings(Policy::kMultifactor, 2));
+    EXPECT_EQ(m.jobs[2].start, 1000);
+    EXPECT_EQ(m.jobs[1].start, 1100);
+    const SimResult e = simulate(w, settings(Policy::kEasy, 2));
+    EXPECT_EQ(e.jobs[1].start, 1000);
+    EXPECT_EQ(e.jobs[2].start, 1100);
+}
+
+TEST(SimFairShare, HeavierUsersRankLower)
+{
+    Workload w;
+    w.jobs = {job(1, 0, 1, 1), job(2, 0, 1, 1), job(3, 0, 1, 1)};
+    w.jobs[0].user = 1;
+    w.jobs[1].user = 2;
+    w.jobs[2].user = 3;
+    w.jobs[2].group = 7;  // another account
+    SimFairShare fs(w, 3600);
+    fs.charge(1, 1000);
+    fs.charge(2, 10);
+    fs.rank();
+    // Account of users 1 and 2 used everything, account 7 nothing: user 3
+    // first (factor 1), then user 2, then user 1 (ranks 3, 2, 1 of 3).
+    EXPECT_DOUBLE_EQ(fs.factor(3), 1.0);
+    EXPECT_NEAR(fs.factor(2), 2.0 / 3.0, 1e-9);
+    EXPECT_NEAR(fs.factor(1), 1.0 / 3.0, 1e-9);
+    // Half-life decay: after one half-life, usage halves (ranks unchanged).
+    fs.decay(3600);
+    fs.rank();
+    EXPECT_NEAR(fs.factor(1), 1.0 / 3.0, 1e-9);
+    EXPECT_EQ(fs.factor(99), 0.0);  // unknown user
+}

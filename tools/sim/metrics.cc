@@ -1,0 +1,70 @@
+// tailfold-sim: what a run is judged by.  GPL-2.0-or-later.
+#include "metrics.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tfsim {
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const double rank = std::ceil(p / 100.0 * double(v.size()));
+    const std::size_t i = rank < 1 ? 0 : std::min(v.size() - 1, std::size_t(rank) - 1);
+    return v[i];
+}
+
+double bounded_slowdown(std::int64_t wait, std::int64_t run, std::int64_t threshold)
+{
+    return std::max(1.0, double(wait + run) / double(std::max(run, threshold)));
+}
+
+Summary summarize(const Workload &w, const SimResult &r, std::uint32_t cpus)
+{
+    Summary s;
+    s.cpus = cpus;
+    std::vector<double> waits, bslds;
+    std::int64_t first = INT64_MAX, last = INT64_MIN;
+    double work = 0, recorded = 0;
+    std::size_t n_recorded = 0;
+    for (std::size_t i = 0; i < w.jobs.size(); ++i) {
+        const SimJob &j = w.jobs[i];
+        const JobOutcome &o = r.jobs[i];
+        if (o.start < 0) {
+            ++s.unscheduled;
+            continue;
+        }
+        ++s.jobs;
+        first = std::min(first, j.submit);
+        last = std::max(last, o.end);
+        work += double(j.cpus) * double(j.runtime);
+        waits.push_back(double(o.start - j.submit));
+        bslds.push_back(bounded_slowdown(o.start - j.submit, j.runtime));
+        if (j.recorded_wait >= 0) {
+            recorded += double(j.recorded_wait);
+            ++n_recorded;
+        }
+    }
+    if (!s.jobs)
+        return s;
+    s.makespan_s = last - first;
+    s.utilization = s.makespan_s > 0 && cpus ? work / (double(cpus) * double(s.makespan_s)) : 0;
+    double sum = 0, bsum = 0;
+    for (double x : waits)
+        sum += x;
+    for (double x : bslds)
+        bsum += x;
+    s.wait_mean_s = sum / double(waits.size());
+    s.wait_median_s = percentile(waits, 50);
+    s.wait_p95_s = percentile(waits, 95);
+    s.wait_max_s = *std::max_element(waits.begin(), waits.end());
+    s.bsld_mean = bsum / double(bslds.size());
+    s.bsld_p95 = percentile(bslds, 95);
+    if (n_recorded)
+        s.recorded_wait_mean_s = recorded / double(n_recorded);
+    return s;
+}
+
+}  // namespace tfsim

@@ -1,0 +1,29 @@
+// tailfold-sim: a workload to replay.  GPL-2.0-or-later.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tfsim {
+
+struct SimJob {
+    std::uint64_t id = 0;
+    std::int64_t submit = 0;         // seconds from the trace's start
+    std::int64_t runtime = 0;        // what it really ran
+    std::int64_t limit = 0;          // what the user asked for (>= runtime)
+    std::uint32_t cpus = 1;
+    std::uint32_t user = 0, group = 0;
+    std::uint32_t app = 0;            // executable number: the job's "name" for learned runtimes
+    std::int64_t recorded_wait = -1;  // the trace's own wait, -1: unknown
+};
+
+struct Workload {
+    std::vector<SimJob> jobs;    // by submit time
+    std::uint32_t machine_cpus = 0;  // from the trace header, 0: unknown
+    std::size_t bad_lines = 0;       // reported and skipped
+    std::size_t too_big = 0;         // larger than the machine: reported and skipped
+    std::size_t limit_raised = 0;    // ran longer than their limit: limit set to the runtime
+};
+
+}  // namespace tfsim
