@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bf_runtime=predicted against bf_runtime=limit: two mini-clusters side by
-# side (test/cluster/backfill-cluster.conf, priority/tailfold with
+# bf_runtime=predicted against bf_runtime=limit, side by side (the pair to
+# backfill_predicted.sh, which runs one after the other): two mini-clusters
+# (test/cluster/backfill-cluster.conf, priority/tailfold with
 # duration_source=auto and a negligible duration weight, priorities by
 # --nice), both sched/tailfold with bf_reservations=1, one planning with
 # time limits, the other with learned runtimes.  Both start from the same
