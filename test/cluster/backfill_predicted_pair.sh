@@ -19,13 +19,19 @@
 # is backfilled at once; V2 (1 min) does not fit and waits for B.  B
 # starts no later than its planned start in both, and its planned start
 # never moves later while it waits (nothing runs past its expected end but
-# by a second or so).
+# by the second or less a job takes to start and end).
+# A third cluster, predicted-margin, learned 42 s and 6 s for the same
+# sleeps (no job outlives its prediction there), expects the same as
+# predicted with B held at R's start + 42 s.  When predicted fails and
+# predicted-margin passes, the cause is a job outliving its prediction by
+# a moment (then planned to its limit) while the plan was made.
 source "$(dirname "$0")/lib.sh"
 cluster_file=$top/test/cluster/backfill-cluster.conf
 lim_dir=$mc_dir/limit
 pred_dir=$mc_dir/predicted
+margin_dir=$mc_dir/predicted-margin
 slack=3
-trap 'mc down --dir "$lim_dir" >/dev/null 2>&1 || true; mc down --dir "$pred_dir" >/dev/null 2>&1 || true' EXIT
+trap 'for d in "$lim_dir" "$pred_dir" "$margin_dir"; do mc down --dir "$d" >/dev/null 2>&1 || true; done' EXIT
 
 on() { local d=$1; shift; SLURM_CONF=$d/etc/slurm.conf "$@"; }
 csub() {
@@ -34,20 +40,22 @@ csub() {
 }
 ep() { case "$1" in ''|Unknown|None|N/A|NONE) echo - ;; *) date -d "$1" +%s ;; esac; }
 
-# The seeded history, as `sacct -P` prints it.
+# The seeded history, as `sacct -P` prints it: R_S and V_S are the learned
+# runtimes of rlearn and shorty.
 uid=$(id -u alice 2>/dev/null || echo 0)
-history=$mc_dir/history.txt
 mkdir -p "$mc_dir"
-{
-    echo 'JobID|UID|Account|JobName|ElapsedRaw|TimelimitRaw|State|End'
-    echo "9001|$uid|lab|rlearn|40|3|COMPLETED|2026-01-01T10:00:00"
-    echo "9002|$uid|lab|rlearn|40|3|COMPLETED|2026-01-01T11:00:00"
-    echo "9003|$uid|lab|shorty|4|5|COMPLETED|2026-01-01T10:00:00"
-    echo "9004|$uid|lab|shorty|4|5|COMPLETED|2026-01-01T11:00:00"
-} > "$history"
+write_history() {  # file rlearn_s shorty_s
+    {
+        echo 'JobID|UID|Account|JobName|ElapsedRaw|TimelimitRaw|State|End'
+        echo "9001|$uid|lab|rlearn|$2|3|COMPLETED|2026-01-01T10:00:00"
+        echo "9002|$uid|lab|rlearn|$2|3|COMPLETED|2026-01-01T11:00:00"
+        echo "9003|$uid|lab|shorty|$3|5|COMPLETED|2026-01-01T10:00:00"
+        echo "9004|$uid|lab|shorty|$3|5|COMPLETED|2026-01-01T11:00:00"
+    } > "$1"
+}
 
-up_seeded() {  # dir port runtime
-    local d=$1 port=$2 rt=$3
+up_seeded() {  # dir port runtime rlearn_s shorty_s
+    local d=$1 port=$2 rt=$3 history=$1.history
     local sets=(--cluster-file "$cluster_file" --set PriorityType=priority/tailfold
         --set PriorityParameters=duration_weight=1,duration_source=auto,duration_history_runs=2
         --set SchedulerType=sched/tailfold
@@ -56,14 +64,15 @@ up_seeded() {  # dir port runtime
     # uid is 0 only if alice does not exist yet: the first up creates her.
     mc up --dir "$d" --port-base "$port" --fresh "${sets[@]}" >/dev/null
     mc down --dir "$d" >/dev/null
-    if [ "$uid" = 0 ]; then uid=$(id -u alice); sed -i "s/|0|lab|/|$uid|lab|/" "$history"; fi
+    [ "$uid" != 0 ] || uid=$(id -u alice)
+    write_history "$history" "$4" "$5"
     "$top/tools/tailfold-estimates" seed --store "$d/state/tailfold_estimates.json" "$history" \
         > "$d/seed.out" 2>&1 || { cat "$d/seed.out"; fail "$rt: seeding the estimate store failed"; }
     mc up --dir "$d" --port-base "$port" "${sets[@]}" >/dev/null
 }
 
-run_case() {  # name dir
-    local name=$1 d=$2
+run_case() {  # name dir rlearn_s
+    local name=$1 d=$2 r_learned=${3:-40}
     set +e
     test_name="$test_name/$name"
     local R B V V2
@@ -105,7 +114,7 @@ run_case() {  # name dir
     check "all four jobs completed" test "${state[rlearn]}${state[big]}${state[shorty]}${state[fresh]}" = COMPLETEDCOMPLETEDCOMPLETEDCOMPLETED
     local want_b fits waits
     if [ "$name" = limit ]; then want_b=$((r0 + 180)); fits=fresh; waits=shorty
-    else want_b=$((r0 + 40)); fits=shorty; waits=fresh; fi
+    else want_b=$((r0 + r_learned)); fits=shorty; waits=fresh; fi
     check "B's held start ($first_plan) is R's end by its $( [ "$name" = limit ] && echo limit || echo learned runtime) ($want_b) +-$slack s" \
         awk -v p="$first_plan" -v w="$want_b" -v s=$slack 'BEGIN { exit !(p != "-" && p - w <= s && w - p <= s) }'
     check "B started (${st[big]}) no later than its earliest planned start ($min_plan) + $slack s" \
@@ -121,8 +130,9 @@ run_case() {  # name dir
 }
 
 log "starting both clusters with the seeded estimates"
-up_seeded "$lim_dir" "$port_base" limit
-up_seeded "$pred_dir" "$((port_base + 50))" predicted
+up_seeded "$lim_dir" "$port_base" limit 40 4
+up_seeded "$pred_dir" "$((port_base + 50))" predicted 40 4
+up_seeded "$margin_dir" "$((port_base + 25))" predicted 42 6
 check "the seeded store holds the two histories" \
     test "$(python3 -c 'import json, sys
 print(sorted({e.get("name") for e in json.load(open(sys.argv[1]))["entries"]} & {"rlearn", "shorty"}))' \
@@ -133,9 +143,12 @@ run_case limit "$lim_dir" > "$lim_dir/out" 2>&1 &
 p1=$!
 run_case predicted "$pred_dir" > "$pred_dir/out" 2>&1 &
 p2=$!
+run_case predicted-margin "$margin_dir" 42 > "$margin_dir/out" 2>&1 &
+p3=$!
 wait "$p1" || true
 wait "$p2" || true
-for d in "$lim_dir" "$pred_dir"; do
+wait "$p3" || true
+for d in "$lim_dir" "$pred_dir" "$margin_dir"; do
     cat "$d/out"
     failures=$((failures + $(grep -c 'FAIL:' "$d/out" || true)))
 done
