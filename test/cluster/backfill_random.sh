@@ -145,9 +145,10 @@ print(f"top-held jobs checked: {len(top_plans)} (top at some poll: {len(top_sinc
 if margins:
     tight = sum(1 for x in margins if x <= 10)
     print(f"planned minus actual start, s: min {margins[0]}, median {margins[len(margins)//2]}, max {margins[-1]}; within 10 s: {tight}")
-print(f"jobs held only at ranks 2..{depth}: {len([j for j in held_plans if j not in top_plans])}, "
-      f"started later than their earliest plan + {slack} s: {len(deep_late)}"
-      + (f" (by up to {max(d for _, d in deep_late)} s)" if deep_late else ""))
+if depth > 1:
+    print(f"jobs held only at ranks 2..{depth}: {len([j for j in held_plans if j not in top_plans])}, "
+          f"started later than their earliest plan + {slack} s: {len(deep_late)}"
+          + (f" (by up to {max(d for _, d in deep_late)} s)" if deep_late else ""))
 for job, s, m, n in late:
     print(f"LATE job {job}: started {s}, earliest start planned while top {m} ({n} observations)")
 for job, (t, plan, m, n, most) in sorted(later_plans.items(), key=lambda kv: int(kv[0])):
