@@ -1,11 +1,20 @@
 // tailfold core: the backfill plan.  GPL-2.0-or-later.
 #include "backfill_planner.h"
 
+#include <algorithm>
+
 namespace tailfold {
+
+void BackfillPass::count_free_now()
+{
+    free_now_ = timeline_.free_cpus_now();
+}
 
 std::optional<std::vector<bool>> BackfillPass::start_now(const Request &r)
 {
     ++stats_.tested;
+    if (std::int64_t(r.cpus) > free_now_)
+        return std::nullopt;
     Request safe = r;
     safe.allowed = timeline_.safe_now(r);
     if (!timeline_.fits_at(safe, timeline_.now()))
@@ -17,6 +26,7 @@ void BackfillPass::started(const Request &r, const Placement &actual)
 {
     timeline_.reserve(r, actual);
     ++stats_.started;
+    count_free_now();
 }
 
 PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before, bool estimate)
@@ -38,6 +48,8 @@ PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before, bool 
     }
     d.kind = PlanKind::kReserved;
     timeline_.reserve(r, d.placement);
+    if (d.placement.start == timeline_.now())
+        count_free_now();
     ++held_;
     ++stats_.reserved;
     return d;

@@ -13,10 +13,11 @@ Timeline::Timeline(std::vector<NodeCapacity> nodes, std::int64_t now, std::int64
       res_(std::max<std::int64_t>(resolution_s, 1))
 {
     steps_.resize(nodes_.size());
+    now_free_.resize(nodes_.size());
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         const bool up = nodes_[i].up;
-        steps_[i][now_] = {up ? std::int64_t(nodes_[i].cpus) : 0,
-                           up ? std::int64_t(nodes_[i].mem_mb) : 0};
+        now_free_[i] = {up ? std::int64_t(nodes_[i].cpus) : 0, up ? std::int64_t(nodes_[i].mem_mb) : 0};
+        steps_[i][now_] = now_free_[i];
     }
 }
 
@@ -53,6 +54,10 @@ void Timeline::subtract(std::uint32_t node, std::int64_t start, std::int64_t end
         it->second.cpus -= cpus;
         it->second.mem -= mem;
     }
+    if (start == now_) {
+        now_free_[node].cpus -= cpus;
+        now_free_[node].mem -= mem;
+    }
 }
 
 void Timeline::occupy(std::uint32_t node, std::int64_t start, std::int64_t end, std::uint32_t cpus,
@@ -85,8 +90,18 @@ Timeline::Free Timeline::min_free(std::uint32_t node, std::int64_t start, std::i
     return m;
 }
 
+std::int64_t Timeline::free_cpus_now() const
+{
+    std::int64_t sum = 0;
+    for (const Free &f : now_free_)
+        sum += std::max<std::int64_t>(f.cpus, 0);
+    return sum;
+}
+
 std::pair<std::int64_t, std::int64_t> Timeline::free_at(std::uint32_t node, std::int64_t t) const
 {
+    if (t == now_ && node < now_free_.size())
+        return {now_free_[node].cpus, now_free_[node].mem};
     const Free f = min_free(node, t, t + 1);
     return {f.cpus, f.mem};
 }
@@ -134,7 +149,7 @@ std::optional<Placement> Timeline::fits_at(const Request &r, std::int64_t t) con
     const std::int64_t dur = rounded_duration(r);
     std::vector<std::pair<std::int64_t, std::uint32_t>> usable;  // (CPUs it can give, node)
     for (std::uint32_t n = 0; n < steps_.size(); ++n) {
-        if (!allowed(r, n))
+        if (!allowed(r, n) || (t == now_ && now_free_[n].cpus <= 0))
             continue;
         const std::int64_t c = usable_cpus(r, n, t, dur);
         if (c > 0)
@@ -199,10 +214,10 @@ std::vector<bool> Timeline::safe_now(const Request &r) const
     for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
         if (!allowed(r, n))
             continue;
-        const Free now_free = min_free(n, now_, now_ + 1);
-        const Free over = min_free(n, now_, now_ + dur);
+        const Free now_free = now_free_[n];
         if (now_free.cpus <= 0)
             continue;
+        const Free over = min_free(n, now_, now_ + dur);
         // The most a start could take here: all that is free now, capped
         // by what the request can use on one node.
         std::int64_t cpus = now_free.cpus;

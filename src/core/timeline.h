@@ -82,6 +82,8 @@ class Timeline {
     std::size_t step_count() const;
     // Free CPUs and memory of a node at time t (for tests and reports).
     std::pair<std::int64_t, std::int64_t> free_at(std::uint32_t node, std::int64_t t) const;
+    // CPUs free now, summed over the nodes (negative counts as none).
+    std::int64_t free_cpus_now() const;
 
   private:
     struct Free {
@@ -89,6 +91,9 @@ class Timeline {
     };
     // Per node: time -> free resources from that time to the next key.
     std::vector<std::map<std::int64_t, Free>> steps_;
+    // Each node's first step (free from now), kept beside the map so the
+    // look at "now" that rules out most nodes costs no search.
+    std::vector<Free> now_free_;
     std::vector<NodeCapacity> nodes_;
     std::int64_t now_, window_, res_;
 

@@ -247,3 +247,33 @@ TEST(SimFairShare, HeavierUsersRankLower)
     EXPECT_NEAR(fs.factor(1), 1.0 / 3.0, 1e-9);
     EXPECT_EQ(fs.factor(99), 0.0);  // unknown user
 }
+
+// A chain of 3 jobs of 2 CPUs x 100 s from t=0 on a machine of 2 CPUs
+// where another user's 2-CPU job of 50 s is submitted at t=10, in submit
+// order (easy): each chained job is submitted when its predecessor ends,
+// so the other job slips in after the first: chain 0-100, other 100-150,
+// then 150-250, 250-350: time to solution 350.  Wrapped: one 300 s job
+// from 0, the other after it: 300.
+TEST(Simulator, WorkflowChainAndWrapped)
+{
+    Workload w;
+    w.machine_cpus = 2;
+    w.jobs = {job(1, 10, 2, 50)};
+    const std::vector<std::size_t> chain = add_chain(w, 0, 3, 2, 100, false);
+    ASSERT_EQ(chain.size(), 3u);
+    const SimResult r = simulate(w, settings(Policy::kEasy, 2));
+    EXPECT_EQ(r.jobs[chain[0]].start, 0);
+    EXPECT_EQ(r.jobs[0].start, 100);
+    EXPECT_EQ(r.jobs[chain[1]].submit, 100);
+    EXPECT_EQ(r.jobs[chain[1]].start, 150);
+    EXPECT_EQ(r.jobs[chain[2]].end, 350);
+
+    Workload v;
+    v.machine_cpus = 2;
+    v.jobs = {job(1, 10, 2, 50)};
+    const std::vector<std::size_t> one = add_chain(v, 0, 3, 2, 100, true);
+    ASSERT_EQ(one.size(), 1u);
+    const SimResult s = simulate(v, settings(Policy::kEasy, 2));
+    EXPECT_EQ(s.jobs[one[0]].end, 300);
+    EXPECT_EQ(s.jobs[0].start, 300);
+}

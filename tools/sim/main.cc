@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -30,7 +31,7 @@ int usage(const char *why)
     std::cerr << "usage: tailfold-sim (--swf FILE | --bag N:MIN:MAX[:SEED]) [--policy fcfs,easy,multifactor,tailfold]\n"
                  "                    [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]\n"
                  "                    [--scheduler-params TEXT] [--priority-params TEXT]\n"
-                 "                    [--jobs-csv PREFIX] [--quiet]\n";
+                 "                    [--workflow AT:N:CPUS:SECONDS[:wrapped]] [--jobs-csv PREFIX] [--quiet]\n";
     return 2;
 }
 
@@ -83,7 +84,7 @@ bool slurm_time_seconds(const std::string &text, std::int64_t &out)
 }
 
 struct Options {
-    std::string swf, bag, policies = "easy,tailfold", slurm_conf, sched_params, prio_params, csv;
+    std::string swf, bag, policies = "easy,tailfold", slurm_conf, sched_params, prio_params, csv, workflow;
     std::uint32_t cpus = 0, cpus_per_node = 0;
     bool quiet = false;
 };
@@ -170,14 +171,45 @@ std::string json_string(const std::string &s)
     return out + "\"";
 }
 
+// The workflow's time to solution: from its first submission to its last
+// job's end (-1 if it never finished).
+std::string workflow_json(const tfsim::SimResult &r, const std::vector<std::size_t> &chain, std::int64_t at)
+{
+    const tfsim::JobOutcome &last = r.jobs[chain.back()];
+    std::int64_t waited = 0;
+    for (std::size_t i : chain)
+        if (r.jobs[i].start >= 0)
+            waited += r.jobs[i].start - r.jobs[i].submit;
+    return ", \"workflow_jobs\": " + std::to_string(chain.size()) + ", \"workflow_tts_s\": " +
+           std::to_string(last.end >= 0 ? last.end - at : -1) + ", \"workflow_wait_s\": " +
+           std::to_string(waited);
+}
+
+// PREFIX-POLICY.csv: one row per job (the trace's recorded wait beside the
+// simulated one); PREFIX-POLICY-users.csv: wait statistics per user.
 void write_csv(const std::string &path, const tfsim::Workload &w, const tfsim::SimResult &r)
 {
     std::ofstream out(path);
-    out << "id,submit,start,end,cpus,runtime,limit,user\n";
+    out << "id,submit,start,end,cpus,runtime,limit,user,wait,recorded_wait\n";
+    std::map<std::uint32_t, std::vector<double>> waits;
     for (std::size_t i = 0; i < w.jobs.size(); ++i) {
         const auto &j = w.jobs[i];
-        out << j.id << ',' << j.submit << ',' << r.jobs[i].start << ',' << r.jobs[i].end << ',' << j.cpus
-            << ',' << j.runtime << ',' << j.limit << ',' << j.user << '\n';
+        const auto &o = r.jobs[i];
+        const std::int64_t wait = o.start >= 0 ? o.start - o.submit : -1;
+        out << j.id << ',' << o.submit << ',' << o.start << ',' << o.end << ',' << j.cpus << ','
+            << j.runtime << ',' << j.limit << ',' << j.user << ',' << wait << ',' << j.recorded_wait << '\n';
+        if (wait >= 0)
+            waits[j.user].push_back(double(wait));
+    }
+    std::ofstream users(path.substr(0, path.size() - 4) + "-users.csv");
+    users << "user,jobs,wait_mean_s,wait_median_s,wait_p95_s,wait_max_s\n";
+    for (const auto &[user, v] : waits) {
+        double sum = 0;
+        for (double x : v)
+            sum += x;
+        users << user << ',' << v.size() << ',' << sum / double(v.size()) << ','
+              << tfsim::percentile(v, 50) << ',' << tfsim::percentile(v, 95) << ','
+              << tfsim::percentile(v, 100) << '\n';
     }
 }
 
@@ -221,6 +253,8 @@ int main(int argc, char **argv)
             ok = value(o.prio_params);
         else if (a == "--jobs-csv")
             ok = value(o.csv);
+        else if (a == "--workflow")
+            ok = value(o.workflow);
         else if (a == "--quiet")
             o.quiet = true;
         else if (a == "-h" || a == "--help")
@@ -283,6 +317,29 @@ int main(int argc, char **argv)
         std::cerr << "tailfold-sim: the machine size is unknown: give --cpus\n";
         return 1;
     }
+    // A workflow: a chain of N dependent jobs from time AT (seconds from the
+    // workload's start), or one wrapped job of their summed length.
+    std::vector<std::size_t> chain;
+    std::int64_t chain_at = 0;
+    if (!o.workflow.empty()) {
+        std::vector<std::string> f;
+        std::stringstream ss(o.workflow);
+        std::string p;
+        while (std::getline(ss, p, ':'))
+            f.push_back(p);
+        std::uint64_t at, n, c, secs;
+        const bool wrapped = f.size() == 5 && f[4] == "wrapped";
+        if ((f.size() != 4 && !wrapped) || !to_u64(f[0], at) || !to_u64(f[1], n) || !to_u64(f[2], c) ||
+            !to_u64(f[3], secs) || !n || !c || !secs || n > 100000 || c > UINT32_MAX)
+            return usage("--workflow AT:N:CPUS:SECONDS[:wrapped] takes whole numbers, N, CPUS, SECONDS > 0");
+        if (w.machine_cpus && c > w.machine_cpus) {
+            std::cerr << "tailfold-sim: the workflow's jobs need " << c << " CPUs, the machine has "
+                      << w.machine_cpus << "\n";
+            return 1;
+        }
+        chain_at = std::int64_t(at);
+        chain = tfsim::add_chain(w, chain_at, std::uint32_t(n), std::uint32_t(c), std::int64_t(secs), wrapped);
+    }
     if (w.bad_lines || w.too_big)
         std::cerr << "tailfold-sim: " << source << ": " << w.bad_lines << " bad lines and " << w.too_big
                   << " jobs larger than the machine skipped; " << w.jobs.size() << " jobs kept\n";
@@ -317,10 +374,11 @@ int main(int argc, char **argv)
                     "\"cpus\": %u, \"makespan_s\": %lld, \"utilization\": %.4f, \"wait_mean_s\": %.1f, "
                     "\"wait_median_s\": %.1f, \"wait_p95_s\": %.1f, \"wait_max_s\": %.1f, "
                     "\"bsld_mean\": %.3f, \"bsld_p95\": %.3f, \"recorded_wait_mean_s\": %.1f, "
-                    "\"passes\": %llu, \"sim_seconds\": %.3f}\n",
+                    "\"passes\": %llu, \"sim_seconds\": %.3f%s}\n",
                     json_string(source).c_str(), name.c_str(), m.jobs, m.unscheduled, m.cpus, (long long)m.makespan_s,
                     m.utilization, m.wait_mean_s, m.wait_median_s, m.wait_p95_s, m.wait_max_s, m.bsld_mean,
-                    m.bsld_p95, m.recorded_wait_mean_s, (unsigned long long)r.passes, secs);
+                    m.bsld_p95, m.recorded_wait_mean_s, (unsigned long long)r.passes, secs,
+                    chain.empty() ? "" : workflow_json(r, chain, chain_at).c_str());
         std::fflush(stdout);
         if (!o.csv.empty())
             write_csv(o.csv + "-" + name + ".csv", w, r);

@@ -37,11 +37,11 @@ Summary summarize(const Workload &w, const SimResult &r, std::uint32_t cpus)
             continue;
         }
         ++s.jobs;
-        first = std::min(first, j.submit);
+        first = std::min(first, o.submit);
         last = std::max(last, o.end);
         work += double(j.cpus) * double(j.runtime);
-        waits.push_back(double(o.start - j.submit));
-        bslds.push_back(bounded_slowdown(o.start - j.submit, j.runtime));
+        waits.push_back(double(o.start - o.submit));
+        bslds.push_back(bounded_slowdown(o.start - o.submit, j.runtime));
         if (j.recorded_wait >= 0) {
             recorded += double(j.recorded_wait);
             ++n_recorded;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 #include <queue>
+#include <unordered_map>
 #include <string>
 
 #include "src/core/backfill_planner.h"
@@ -75,18 +76,30 @@ class Engine {
 
     SimResult run(const std::function<void(std::size_t, std::size_t)> &progress)
     {
+        // Jobs submitted at their time, in submit order; chained jobs when
+        // their predecessor ends.
+        std::vector<std::size_t> order;
+        for (std::size_t i = 0; i < w_.jobs.size(); ++i) {
+            if (w_.jobs[i].after < 0)
+                order.push_back(i);
+            else
+                followers_.emplace(std::size_t(w_.jobs[i].after), i);
+        }
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return w_.jobs[a].submit < w_.jobs[b].submit;
+        });
         std::size_t next = 0, done = 0;
-        while (next < w_.jobs.size() || !ends_.empty()) {
-            std::int64_t t = next < w_.jobs.size() ? w_.jobs[next].submit : INT64_MAX;
+        while (next < order.size() || !ends_.empty()) {
+            std::int64_t t = next < order.size() ? w_.jobs[order[next]].submit : INT64_MAX;
             if (!ends_.empty())
                 t = std::min(t, ends_.top().first);
             while (!ends_.empty() && ends_.top().first == t) {
-                finish(ends_.top().second);
+                finish(ends_.top().second, t);
                 ends_.pop();
                 ++done;
             }
-            while (next < w_.jobs.size() && w_.jobs[next].submit == t)
-                pending_.push_back(next++);
+            while (next < order.size() && w_.jobs[order[next]].submit == t)
+                submit(order[next++], t);
             schedule(t);
             if (progress && (done & 1023) == 0)
                 progress(done, w_.jobs.size());
@@ -99,6 +112,13 @@ class Engine {
     const SimSettings &s_;
     std::vector<tailfold::NodeCapacity> nodes_;
     std::vector<std::size_t> pending_;  // submit order
+    std::unordered_multimap<std::size_t, std::size_t> followers_;  // job -> jobs submitted at its end
+
+    void submit(std::size_t idx, std::int64_t now)
+    {
+        res_.jobs[idx].submit = now;
+        pending_.push_back(idx);
+    }
     std::vector<Running> running_;
     std::priority_queue<std::pair<std::int64_t, std::size_t>,
                         std::vector<std::pair<std::int64_t, std::size_t>>, std::greater<>>
@@ -168,8 +188,11 @@ class Engine {
         return std::max<std::int64_t>(d, 1);
     }
 
-    void finish(std::size_t idx)
+    void finish(std::size_t idx, std::int64_t now)
     {
+        auto [f, l] = followers_.equal_range(idx);
+        for (; f != l; ++f)
+            submit(f->second, now);
         auto it = std::find_if(running_.begin(), running_.end(),
                                [&](const Running &r) { return r.job == idx; });
         if (it != running_.end()) {
@@ -186,7 +209,8 @@ class Engine {
     void start(std::size_t idx, const tailfold::Placement &p, std::int64_t now)
     {
         const SimJob &j = w_.jobs[idx];
-        res_.jobs[idx] = {now, now + j.runtime};
+        res_.jobs[idx].start = now;
+        res_.jobs[idx].end = now + j.runtime;
         ends_.push({now + j.runtime, idx});
         running_.push_back({idx, now + planned_runtime(j), now + j.limit, p});
     }
@@ -200,7 +224,7 @@ class Engine {
         for (std::size_t idx : pending_) {
             const SimJob &j = w_.jobs[idx];
             tailfold::JobFacts f;
-            f.accrue_time = kEpoch + j.submit;
+            f.accrue_time = kEpoch + res_.jobs[idx].submit;
             f.fairshare = fs_.factor(j.user);
             f.min_cpus = j.cpus;
             f.has_time_limit = true;

@@ -50,6 +50,7 @@ struct SimSettings {
 };
 
 struct JobOutcome {
+    std::int64_t submit = -1;  // when it was submitted (a chained job: when its predecessor ended)
     std::int64_t start = -1, end = -1;
 };
 

@@ -16,7 +16,11 @@ struct SimJob {
     std::uint32_t user = 0, group = 0;
     std::uint32_t app = 0;            // executable number: the job's "name" for learned runtimes
     std::int64_t recorded_wait = -1;  // the trace's own wait, -1: unknown
+    // Index (in Workload::jobs) of the job this one is submitted after:
+    // it is submitted when that one ends.  -1: at `submit`.
+    std::int64_t after = -1;
 };
+
 
 struct Workload {
     std::vector<SimJob> jobs;    // by submit time
@@ -25,5 +29,12 @@ struct Workload {
     std::size_t too_big = 0;         // larger than the machine: reported and skipped
     std::size_t limit_raised = 0;    // ran longer than their limit: limit set to the runtime
 };
+
+// A chain of dependent jobs (a workflow) added to a workload: `count` jobs
+// of `cpus` x `seconds`, the first submitted at `at`, each next one when
+// its predecessor ends; or, wrapped, one job of cpus x count*seconds.
+// Returns the indices of the chain's jobs.
+std::vector<std::size_t> add_chain(Workload &w, std::int64_t at, std::uint32_t count, std::uint32_t cpus,
+                                   std::int64_t seconds, bool wrapped);
 
 }  // namespace tfsim

@@ -162,7 +162,6 @@ bool start_job(job_record_t *job, const std::vector<bool> &nodes)
 void record_plan(job_record_t *job, const tailfold::PlanDecision &dec)
 {
     job->start_time = dec.placement.start;
-    xfree(job->sched_nodes);
     if (dec.kind == tailfold::PlanKind::kReserved) {
         std::vector<bool> mask(node_record_count, false);
         for (const auto &n : dec.placement.nodes)
@@ -244,6 +243,7 @@ void backfill_pass()
         ++depth;
         job->last_sched_eval = now;
         job->bit_flags |= BACKFILL_SCHED;
+        xfree(job->sched_nodes);  // last pass's plan; this pass sets it again if held
         tailfold::Request r;
         if (runnable_now(job, now) && request_for(job, predicted, r)) {
             ++tried;

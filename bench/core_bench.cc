@@ -1,0 +1,153 @@
+// Google Benchmark programs for src/core at scale (issue 7).  Built and
+// run by `make bench`, never by the tests: speed targets live here.
+#include "src/core/assoc_tree.h"
+#include "src/core/backfill_planner.h"
+#include "src/core/fair_tree.h"
+#include "src/core/job_priority.h"
+#include "src/core/timeline.h"
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <vector>
+
+using namespace tailfold;
+
+namespace {
+
+constexpr std::int64_t kNow = 1800000000;
+
+// 10k associations: 100 accounts of 99 users, random usage.
+AssocTree make_tree(std::uint32_t accounts, std::uint32_t users_each, std::mt19937 &rng)
+{
+    std::uniform_real_distribution<double> usage(0, 1e9);
+    AssocTree t;
+    AssocNode root;
+    root.shares_norm = 1;
+    t.add(root, AssocTree::kNone);
+    long double total = 0;
+    std::vector<AssocNode> users;
+    for (std::uint32_t a = 0; a < accounts; ++a) {
+        AssocNode acct;
+        acct.shares_raw = 1 + a % 7;
+        acct.level_shares = accounts * 4;
+        acct.shares_norm = (long double)acct.shares_raw / acct.level_shares;
+        long double sum = 0;
+        users.clear();
+        for (std::uint32_t u = 0; u < users_each; ++u) {
+            AssocNode n;
+            n.is_user = true;
+            n.shares_raw = 1;
+            n.level_shares = users_each;
+            n.shares_norm = 1.0L / users_each;
+            n.usage_raw = usage(rng);
+            sum += n.usage_raw;
+            users.push_back(n);
+        }
+        acct.usage_raw = sum;
+        total += sum;
+        const std::uint32_t ai = t.add(acct, 0);
+        for (const AssocNode &n : users)
+            t.add(n, ai);
+    }
+    t.finish();
+    return t;
+}
+
+void BM_FairTreeRank(benchmark::State &state)
+{
+    std::mt19937 rng(1);
+    const AssocTree tree = make_tree(100, std::uint32_t(state.range(0)) / 100 - 1, rng);
+    FairTree ft;
+    std::vector<AssocFairShare> out;
+    for (auto _ : state) {
+        ft.rank(tree, tree.user_count(), out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.counters["assocs"] = tree.size();
+}
+BENCHMARK(BM_FairTreeRank)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// One recalculation: every pending job's factors and priority.
+void BM_PriorityRecalc(benchmark::State &state)
+{
+    const std::size_t n = std::size_t(state.range(0));
+    PrioritySettings s;
+    s.weights.age = 1000;
+    s.weights.fairshare = 10000;
+    s.weights.job_size = 1000;
+    s.weights.partition = 1000;
+    s.weights.qos = 1000;
+    s.duration.weight = 2000;
+    s.duration_max_s = 7 * 86400;
+    JobPriority calc(s, {4096, 1024});
+    std::mt19937 rng(2);
+    std::uniform_int_distribution<int> cpus(1, 512), lim(1, 2880), age(0, 86400 * 3);
+    std::uniform_real_distribution<double> fs(0, 1);
+    std::vector<JobFacts> jobs(n);
+    for (auto &j : jobs) {
+        j.accrue_time = kNow - age(rng);
+        j.fairshare = fs(rng);  // one of the 10k associations' factors
+        j.min_cpus = std::uint32_t(cpus(rng));
+        j.has_time_limit = true;
+        j.time_limit_min = std::uint32_t(lim(rng));
+        j.expected_runtime_s = j.time_limit_min * 60.0;
+    }
+    PartitionFacts part;
+    part.job_factor_norm = 0.5;
+    std::vector<std::uint32_t> prio(n);
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < n; ++i)
+            prio[i] = JobPriority::sum(calc.weigh(jobs[i], part, kNow), 0, 0);
+        benchmark::DoNotOptimize(prio.data());
+    }
+    state.counters["jobs"] = double(n);
+    state.counters["ns_per_job"] =
+        benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_PriorityRecalc)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// One backfill pass: 1k nodes of 64 CPUs, 80% busy with running jobs that
+// end over the next day, K pending jobs of mixed sizes and limits, the
+// whole queue looked at (bf_max_job_test=0), EASY and depth 100.
+void BM_BackfillPass(benchmark::State &state)
+{
+    const std::uint32_t n_nodes = 1000, cpn = 64;
+    const std::size_t k = std::size_t(state.range(0));
+    const std::uint32_t depth = std::uint32_t(state.range(1));
+    std::mt19937 rng(3);
+    std::uniform_int_distribution<int> end(60, 86400), busy(0, 64);
+    std::vector<std::pair<std::uint32_t, std::int64_t>> running;  // per node: CPUs busy, until
+    for (std::uint32_t nd = 0; nd < n_nodes; ++nd)
+        running.push_back({std::uint32_t(std::min(64, busy(rng) + 26)), kNow + end(rng)});
+    std::uniform_int_distribution<int> size(0, 99), lim(1, 48);
+    std::vector<Request> jobs(k);
+    for (auto &r : jobs) {
+        const int s = size(rng);
+        r.cpus = s < 60 ? 1 + s % 16 : s < 90 ? 64 * (1 + s % 4) : 64 * (8 + s % 32);
+        r.duration_s = std::int64_t(lim(rng)) * 1800;
+    }
+    std::size_t started = 0, held = 0;
+    for (auto _ : state) {
+        Timeline t(std::vector<NodeCapacity>(n_nodes, NodeCapacity{cpn, 256000, true}), kNow, 86400, 60);
+        for (std::uint32_t nd = 0; nd < n_nodes; ++nd)
+            t.occupy(nd, kNow, running[nd].second, running[nd].first, 0);
+        PlanStats st;
+        plan_backfill(t, jobs, depth, 0, &st);
+        started = st.started;
+        held = st.reserved;
+    }
+    state.counters["pending"] = double(k);
+    state.counters["started"] = double(started);
+    state.counters["held"] = double(held);
+}
+BENCHMARK(BM_BackfillPass)
+    ->Args({10000, 1})
+    ->Args({50000, 1})
+    ->Args({10000, 100})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();
