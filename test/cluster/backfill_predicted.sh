@@ -5,14 +5,15 @@
 # The hole: 12 of 16 CPUs run a job with a 1-minute limit; the top job
 # wants all 16.  The low-priority 'filler' has a 5-minute limit but has run
 # for 10 s each of its last two times (seeded into the estimate store with
-# tools/tailfold-estimates).  Planned by limits, it does not fit before the
-# top job's start and must wait; planned by prediction it fits and starts
-# at once.  Both runs use the same cluster file and jobs; only bf_runtime
+# tools/tailfold-estimates; duration_source=auto, so the running job, with
+# no history of its own, is planned to its limit).  Planned by limits, it
+# does not fit before the top job's start and must wait; planned by
+# prediction it fits and starts at once.  Both runs use the same cluster file and jobs; only bf_runtime
 # differs.  Also: SchedulerParameters errors are named (start-up and
 # reconfigure).
 source "$(dirname "$0")/lib.sh"
 
-prio_params=PriorityParameters=duration_weight=2000,duration_source=history,duration_history_runs=2
+prio_params=PriorityParameters=duration_weight=2000,duration_source=auto,duration_history_runs=2
 seed_store() {
     local f=$mc_dir/seed.txt now uid
     uid=$(id -u alice)
@@ -24,6 +25,8 @@ seed_store() {
     } > "$f"
     "$top/tools/tailfold-estimates" seed --store "$mc_dir/state/tailfold_estimates.json" "$f" >/dev/null
 }
+
+job_state() { scontrol show job "$1" | grep -o 'JobState=[A-Z]*' | cut -d= -f2; }
 
 # run_hole RUNTIME: sets filler_started and top_started (1/0) 12 s after
 # the filler was submitted.  (Not in a subshell: its teardown must be over
@@ -37,13 +40,14 @@ run_hole() {
     for _ in $(seq 20); do [ "$(squeue -h -o %t -n runner)" = R ] && break; sleep 0.5; done
     top_id=$(submit alice -J top -n16 -t2 --wrap 'sleep 5')
     fill_id=$(submit alice -J filler -n4 -t5 --nice=5000 --wrap 'sleep 10')
-    sleep 12
     local tp fp
     tp=$(squeue -h -j "$top_id" -o %Q) fp=$(squeue -h -j "$fill_id" -o %Q)
+    sleep 12
     check "$1: the top job ranks above the filler ($tp > $fp)" test "${tp:-0}" -gt "${fp:-0}"
     filler_started=0 top_started=0
-    [ "$(squeue -h -j "$fill_id" -o %t)" = R ] && filler_started=1
-    [ "$(squeue -h -j "$top_id" -o %t)" = R ] && top_started=1
+    # Started = left PENDING (the 10 s filler may be done already).
+    [ "$(job_state "$fill_id")" != PENDING ] && filler_started=1
+    [ "$(job_state "$top_id")" != PENDING ] && top_started=1
     check "$1: slurmctld logs the runtimes it plans with" \
         grep -q "sched/tailfold: backfill every 2s.*bf_runtime=$1" "$mc_dir/log/slurmctld.log"
     mc down --dir "$mc_dir" >/dev/null
