@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <climits>
+#include <cctype>
 #include <cstdlib>
+#include <set>
 
 namespace tailfold {
 
@@ -39,16 +41,41 @@ bool other_backfill_key(const std::string &key)
     return false;
 }
 
+bool is_own_key(const std::string &key)
+{
+    static const char *const own[] = {
+        "bf_interval", "bf_window", "bf_resolution", "bf_max_job_test", "bf_max_time",
+        "bf_yield_interval", "bf_yield_sleep", "bf_reservations", "bf_continue", "bf_runtime",
+    };
+    for (const char *k : own)
+        if (key == k)
+            return true;
+    return false;
+}
+
 }  // namespace
 
 bool parse_backfill_params(const char *text, BackfillParams &out, std::string &error)
 {
     BackfillParams p;
-    const bool ok = for_each_key_value(text, [&](const std::string &key, const std::string &val,
+    std::set<std::string> seen;
+    const bool ok = for_each_key_value(text, [&](const std::string &written, const std::string &val,
                                                  bool has_value) {
+        // Slurm matches SchedulerParameters keys in any case; so do we, or
+        // "BF_INTERVAL=abc" would be passed over as someone else's key.
+        std::string key = written;
+        for (char &c : key)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (is_own_key(key) && !seen.insert(key).second) {
+            // Slurm's own backfill takes the first of two, a site's edit
+            // usually meant the last: which one is a guess, so neither.
+            error = "SchedulerParameters: " + written + "=" + val +
+                    ": duplicate key (given more than once)";
+            return false;
+        }
         auto number = [&](std::uint32_t lo, std::uint32_t hi, std::uint32_t &field) {
             if (!has_value || !to_u32(val, lo, hi, field)) {
-                error = "SchedulerParameters: " + key + "=" + val + ": not a whole number from " +
+                error = "SchedulerParameters: " + written + "=" + val + ": not a whole number from " +
                         std::to_string(lo) + " to " + std::to_string(hi);
                 return false;
             }
@@ -72,7 +99,7 @@ bool parse_backfill_params(const char *text, BackfillParams &out, std::string &e
             return number(0, 100000, p.reservations);
         if (key == "bf_continue") {
             if (has_value)
-                error = "SchedulerParameters: bf_continue takes no value";
+                error = "SchedulerParameters: " + written + "=" + val + ": bf_continue takes no value";
             p.continue_after_yield = true;
             return !has_value;
         }
@@ -82,13 +109,13 @@ bool parse_backfill_params(const char *text, BackfillParams &out, std::string &e
             else if (val == "predicted")
                 p.runtime = PlanRuntime::kPredicted;
             else
-                error = "SchedulerParameters: bf_runtime=" + val + ": must be limit or predicted";
+                error = "SchedulerParameters: " + written + "=" + val + ": must be limit or predicted";
             return val == "limit" || val == "predicted";
         }
         if (key.compare(0, 3, "bf_") == 0 && !other_backfill_key(key)) {
             // A backfill key that no part of Slurm or tailfold reads: most
             // likely a typo of one that matters.
-            error = "SchedulerParameters: unknown backfill key '" + key + "'";
+            error = "SchedulerParameters: unknown backfill key '" + written + "'";
             return false;
         }
         return true;  // another part of Slurm's

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <set>
 
 namespace tailfold {
 
@@ -54,6 +55,8 @@ const char *to_string(DurationSource s)
 bool parse_duration_params(const char *text, DurationParams &out, std::string &error)
 {
     DurationParams p;  // defaults; `out` changes only if everything parses
+    std::set<std::string> seen;
+    std::string min_text = "1m", max_text;  // as written, for the bounds' message
     const bool ok = for_each_key_value(text, [&](const std::string &key, const std::string &val,
                                                  bool has_value) {
         auto bad = [&](const std::string &why) {
@@ -64,6 +67,10 @@ bool parse_duration_params(const char *text, DurationParams &out, std::string &e
             error = "PriorityParameters: '" + key + "' is not key=value";
             return false;
         }
+        // Which of two values was meant is a guess (Slurm's own parsers
+        // take the first, a later line in a file the last): refuse both.
+        if (!seen.insert(key).second)
+            return bad("duplicate key (given more than once)");
         if (key == "duration_weight") {
             auto n = parse_u32(val);
             if (!n)
@@ -89,7 +96,11 @@ bool parse_duration_params(const char *text, DurationParams &out, std::string &e
             auto s = parse_duration_seconds(val);
             if (!s)
                 return bad("not a duration (seconds, or a number with s, m, h or d)");
+            if (key == "duration_max" && *s == 0)
+                return bad("must be larger than duration_min (leave it out for the largest "
+                           "partition MaxTime)");
             (key == "duration_min" ? p.min_s : p.max_s) = *s;
+            (key == "duration_min" ? min_text : max_text) = val;
         } else if (key == "duration_history_runs") {
             auto n = parse_u32(val);
             if (!n || *n < 1 || *n > 2)
@@ -111,7 +122,8 @@ bool parse_duration_params(const char *text, DurationParams &out, std::string &e
     if (!ok)
         return false;
     if (p.max_s && p.max_s <= p.min_s) {
-        error = "PriorityParameters: duration_max must be larger than duration_min";
+        error = "PriorityParameters: duration_max=" + max_text +
+                ": must be larger than duration_min=" + min_text;
         return false;
     }
     out = p;

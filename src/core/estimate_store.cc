@@ -66,6 +66,15 @@ LoadResult load_estimates(const std::string &path, RuntimeEstimator &est, std::s
         error = path + ": " + std::strerror(errno);
         return LoadResult::kBad;
     }
+    // Said plainly: jansson would report these as a syntax error at 0:0.
+    if (!S_ISREG(st.st_mode)) {
+        error = path + ": not a regular file";
+        return LoadResult::kBad;
+    }
+    if (st.st_size == 0) {
+        error = path + ": empty (0 bytes)";
+        return LoadResult::kBad;
+    }
     json_error_t jerr;
     Json root(json_load_file(path.c_str(), 0, &jerr));
     if (!root) {

@@ -8,8 +8,9 @@
 //                {"uid": 1000, "user": true, "runs": 9, "last": [60, 3600]}, ...]}
 // oldest first.  Saving writes PATH.new, flushes it and renames it over PATH,
 // so a crash leaves the old file or the new one, never half of one.
-// Loading a missing, truncated or corrupt file fails with one message and
-// leaves the estimator empty.
+// Loading a truncated, empty or corrupt file, or something other than a
+// regular file, fails with one message and leaves the estimator empty
+// (the caller keeps the file aside: damaged_file.h).
 #pragma once
 
 #include <string>

@@ -87,12 +87,4 @@ restart_with priority/tailfold --kill
 compare "after SIGKILL and a restart sshare is unchanged" "$tf_sshare" "$(sshare_rows)" 0.000002
 check "the last-decay file is 16 bytes" test "$(stat -c %s "$state")" = 16
 
-# 4. A damaged last-decay file: one error naming it, slurmctld runs, and the
-#    next pass writes a good one.
-head -c 5 "$state" > "$state.cut" && mv "$state.cut" "$state"
-restart_with priority/tailfold
-check "a cut last-decay file gives one error naming it" \
-    test "$(grep -c "error: priority/tailfold: $state is damaged" "$mc_dir/log/slurmctld.stderr")" = 1
-check "slurmctld still answers" scontrol ping
-check "the next pass wrote a good file (16 bytes)" test "$(stat -c %s "$state")" = 16
 finish

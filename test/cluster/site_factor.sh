@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # site_factor/tailfold under stock priority/multifactor: the duration boost
-# becomes the site factor (sprio's SITE); a bad parameter is named; and
-# tailfold-estimates show lists each pending job's expected runtime.
+# becomes the site factor (sprio's SITE), and tailfold-estimates show lists
+# each pending job's expected runtime.  (A bad parameter: bad_config.sh.)
 source "$(dirname "$0")/lib.sh"
 weight=10000
 cluster_up --set PriorityType=priority/multifactor \
@@ -28,11 +28,4 @@ while read -r id t; do
         awk -v w="$want" '{ exit !($(NF-1) == w && $NF == "limit" && $(NF-2) == w) }' <<<"$line"
 done <<<"$jobs"
 
-# A bad parameter: the plugin refuses to load and says which key.
-mc down --dir "$mc_dir" >/dev/null
-mc up --dir "$mc_dir" --port-base "$port_base" --fresh --set PriorityType=priority/multifactor \
-    --set PrioritySiteFactorPlugin=site_factor/tailfold \
-    --set PrioritySiteFactorParameters=duration_weight=lots >/dev/null 2>&1 || true
-check "the bad PrioritySiteFactorParameters value is named" \
-    grep -q "PrioritySiteFactorParameters: duration_weight=lots" "$mc_dir/log/slurmctld.stderr"
 finish

@@ -59,3 +59,38 @@ TEST(BackfillParams, BadValuesNameTheKeyAndChangeNothing)
     EXPECT_FALSE(parse_backfill_params("bf_max_jb_test=3", p, err));
     EXPECT_EQ(p.interval_s, 7u);
 }
+
+// The cases of test/cluster/bad_config.sh, at the parser.
+TEST(BackfillParams, MalformedValuesAreRefusedWhole)
+{
+    const std::pair<const char *, const char *> cases[] = {
+        {"bf_interval=", "bf_interval=: "},                     // empty
+        {"bf_interval=10x", "bf_interval=10x: "},               // trailing garbage
+        {"bf_interval=-5", "bf_interval=-5: "},                 // negative
+        {"bf_interval=86401", "bf_interval=86401: "},           // out of range
+        {"bf_window=0", "bf_window=0: "},
+        {"bf_runtime=", "bf_runtime=: must be limit or predicted"},
+        {"bf_continue=1", "bf_continue=1: "},
+        {"bf_interval=5,bf_interval=10", "bf_interval=10: duplicate key"},
+        {"BF_INTERVAL=abc", "BF_INTERVAL=abc: "},               // Slurm's keys ignore case
+        {"Bf_Intervall=5", "unknown backfill key 'Bf_Intervall'"},
+    };
+    for (const auto &c : cases) {
+        BackfillParams p;
+        p.interval_s = 7;
+        std::string err;
+        EXPECT_FALSE(parse_backfill_params(c.first, p, err)) << c.first;
+        EXPECT_NE(err.find(c.second), std::string::npos) << c.first << " -> " << err;
+        EXPECT_EQ(p.interval_s, 7u) << c.first;
+    }
+    // One good new value beside a bad one: nothing changes.
+    BackfillParams p;
+    p.interval_s = 7;
+    std::string err;
+    EXPECT_FALSE(parse_backfill_params("bf_interval=2,bf_window=abc", p, err));
+    EXPECT_EQ(p.interval_s, 7u);
+    // Another part's key given twice is not ours to judge; case is ignored.
+    ASSERT_TRUE(parse_backfill_params("bf_max_job_user=2,bf_max_job_user=3,BF_Interval=9", p, err))
+        << err;
+    EXPECT_EQ(p.interval_s, 9u);
+}

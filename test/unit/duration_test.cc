@@ -94,8 +94,42 @@ TEST(DurationParams, ErrorsNameTheKeyAndLeaveTheOldValues)
     EXPECT_FALSE(parse_duration_params("duration_weight", p, err));
     EXPECT_NE(err.find("not key=value"), std::string::npos);
     EXPECT_FALSE(parse_duration_params("duration_min=1h,duration_max=10m", p, err));
-    EXPECT_NE(err.find("duration_max must be larger"), std::string::npos);
+    EXPECT_NE(err.find("duration_max=10m: must be larger than duration_min=1h"), std::string::npos)
+        << err;
     EXPECT_EQ(p.weight, 42u);
+}
+
+// The cases of test/cluster/bad_config.sh, at the parser: each is refused
+// with one message naming the key and the value as written, and a line
+// with a good new value beside a bad one changes nothing.
+TEST(DurationParams, MalformedValuesAreRefusedWhole)
+{
+    const std::pair<const char *, const char *> cases[] = {
+        {"duration_weight=", "duration_weight=: "},                       // empty
+        {"duration_weight=10x", "duration_weight=10x: "},                 // trailing garbage
+        {"duration_weight=4294967296", "duration_weight=4294967296: "},   // out of range
+        {"duration_history_runs=3", "duration_history_runs=3: "},
+        {"duration_store_max=0", "duration_store_max=0: "},
+        {"duration_min=-1m", "duration_min=-1m: "},                       // negative
+        {"duration_max=0", "duration_max=0: must be larger"},             // not "the default"
+        {"duration_weight=5,duration_weight=6", "duration_weight=6: duplicate key"},
+        {"Duration_Weight=5", "unknown key 'Duration_Weight'"},
+    };
+    for (const auto &c : cases) {
+        DurationParams p;
+        p.weight = 42;
+        std::string err;
+        EXPECT_FALSE(parse_duration_params(c.first, p, err)) << c.first;
+        EXPECT_NE(err.find(c.second), std::string::npos) << c.first << " -> " << err;
+        EXPECT_EQ(err.find('\n'), std::string::npos) << err;  // one line
+        EXPECT_EQ(p.weight, 42u) << c.first;
+    }
+    DurationParams p;
+    p.weight = 42;
+    std::string err;
+    EXPECT_FALSE(parse_duration_params("duration_weight=7,duration_source=sometimes", p, err));
+    EXPECT_EQ(p.weight, 42u);
+    EXPECT_EQ(p.source, DurationSource::kAuto);
 }
 
 TEST(DurationParams, Durations)

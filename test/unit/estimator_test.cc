@@ -1,4 +1,5 @@
 // Unit tests: runtime estimates and their store.
+#include "src/core/damaged_file.h"
 #include "src/core/estimate_store.h"
 #include "src/core/runtime_estimator.h"
 
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace tailfold;
@@ -177,6 +179,46 @@ TEST_F(StoreTest, TruncatedCorruptOrForeignFilesAreRefusedWhole)
         EXPECT_NE(err.find(path_), std::string::npos) << err;  // names the file
         EXPECT_EQ(e.size(), 0u);                                // an empty start
     }
+}
+
+TEST_F(StoreTest, EmptyFileOrDirectoryIsSaidPlainly)
+{
+    write("");
+    RuntimeEstimator e;
+    std::string err;
+    EXPECT_EQ(load_estimates(path_, e, err), LoadResult::kBad);
+    EXPECT_NE(err.find("empty (0 bytes)"), std::string::npos) << err;
+    unlink(path_.c_str());
+    ASSERT_EQ(mkdir(path_.c_str(), 0700), 0);  // what root cannot be kept from reading
+    EXPECT_EQ(load_estimates(path_, e, err), LoadResult::kBad);
+    EXPECT_NE(err.find("not a regular file"), std::string::npos) << err;
+    rmdir(path_.c_str());
+}
+
+// A damaged store is renamed, not overwritten: the next save starts a new
+// file beside it, and a second damaged start in the same second does not
+// replace the first copy.
+TEST_F(StoreTest, DamagedFileIsKeptAsideNotOverwritten)
+{
+    write("{\"format\": \"tailfold-est");
+    std::string kept, kept2, err;
+    ASSERT_TRUE(keep_damaged_file(path_, 1700000000, kept, err)) << err;
+    EXPECT_EQ(kept, path_ + ".damaged.1700000000");
+    EXPECT_NE(access(path_.c_str(), F_OK), 0);
+    std::stringstream ss;
+    ss << std::ifstream(kept).rdbuf();
+    EXPECT_EQ(ss.str(), "{\"format\": \"tailfold-est");
+    write("second");
+    ASSERT_TRUE(keep_damaged_file(path_, 1700000000, kept2, err)) << err;
+    EXPECT_EQ(kept2, path_ + ".damaged.1700000000.1");
+    RuntimeEstimator e;
+    e.record(1, "a", "b", 5, 0, false);
+    ASSERT_TRUE(save_estimates(path_, e, err)) << err;
+    EXPECT_EQ(load_estimates(path_, e, err), LoadResult::kLoaded) << err;
+    EXPECT_FALSE(keep_damaged_file(dir_ + "/missing.json", 1, kept, err));
+    EXPECT_NE(err.find("missing.json"), std::string::npos) << err;
+    unlink(kept.c_str());
+    unlink(kept2.c_str());
 }
 
 TEST_F(StoreTest, UnwritablePlaceIsAnErrorAndKeepsTheOldFile)

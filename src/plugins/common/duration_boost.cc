@@ -2,11 +2,13 @@
 #include "duration_boost.h"
 
 #include <cmath>
+#include <ctime>
 #include <mutex>
 #include <sys/stat.h>
 #include <string>
 #include <unordered_set>
 
+#include "src/core/damaged_file.h"
 #include "src/core/duration_factor.h"
 #include "src/core/estimate_store.h"
 
@@ -19,6 +21,7 @@ tailfold::DurationParams g_params;
 std::int64_t g_max_s = 7 * 86400;
 tailfold::RuntimeEstimator g_est;
 bool g_dirty = false;
+bool g_save_blocked = false;  // a damaged store could not be kept aside
 std::unordered_set<std::uint32_t> g_learned;  // finished jobs already counted
 std::int64_t g_learned_until = 0;             // from the store: jobs that ended before were counted
 
@@ -38,7 +41,7 @@ std::int64_t limit_seconds(std::uint32_t minutes)
 
 }  // namespace
 
-bool configure(const char *text, const char *what)
+bool configure(const char *text, const char *what, OnBad on_bad)
 {
     tailfold::DurationParams p = params();
     std::string err;
@@ -47,7 +50,12 @@ bool configure(const char *text, const char *what)
         const std::string prefix = "PriorityParameters";
         if (what && err.compare(0, prefix.size(), prefix) == 0)
             err.replace(0, prefix.size(), what);
-        error("tailfold: %s", err.c_str());
+        if (on_bad == OnBad::kFatal)
+            fatal("tailfold: %s; slurmctld does not start on a bad setting", err.c_str());
+        else if (on_bad == OnBad::kError)
+            error("tailfold: %s; the last good settings stay", err.c_str());
+        else
+            debug("tailfold: %s", err.c_str());
         return false;
     }
     std::lock_guard<std::mutex> lk(mu);
@@ -98,10 +106,19 @@ void load_store()
     case tailfold::LoadResult::kMissing:
         info("tailfold: no %s yet: estimates start from time limits", path.c_str());
         break;
-    case tailfold::LoadResult::kBad:
-        error("tailfold: %s; starting with no learned runtimes (the next save replaces it)",
-              err.c_str());
+    case tailfold::LoadResult::kBad: {
+        // Kept aside, never overwritten: what it held may be repairable.
+        std::string kept, why;
+        if (tailfold::keep_damaged_file(path, time(nullptr), kept, why)) {
+            error("tailfold: %s; kept as %s, starting with no learned runtimes", err.c_str(),
+                  kept.c_str());
+        } else {
+            g_save_blocked = true;
+            error("tailfold: %s; starting with no learned runtimes, and not saving over it (%s)",
+                  err.c_str(), why.c_str());
+        }
         break;
+    }
     }
     g_est.set_max_entries(g_params.store_max);
 }
@@ -136,7 +153,7 @@ void save_store()
     if (path.empty())
         return;
     std::lock_guard<std::mutex> lk(mu);
-    if (!g_dirty)
+    if (!g_dirty || g_save_blocked)
         return;
     std::string err;
     if (tailfold::save_estimates(path, g_est, err))

@@ -14,10 +14,18 @@
 
 namespace tf_duration {
 
+// What configure() does with a bad line.  Slurm's plugin loader calls a
+// failing init() twice (once by name, once scanning PluginDir) and
+// priority/multifactor ignores a failing site factor plugin, so at start-up
+// a bad line is fatal right away: one line naming it, slurmctld not
+// running on defaults.  A plugin that only reads another's keys
+// (sched/tailfold's predictions) stays quiet: their owner reports them.
+enum class OnBad { kError, kFatal, kQuiet };
+
 // Parse `text` (the plugin's parameter line, named `what` in messages).
-// On a bad value: one error naming the key, the previous parameters stay,
-// and false is returned (init then refuses to load: no half-read start).
-bool configure(const char *text, const char *what);
+// On a bad value: one message naming the key and value, the previous
+// parameters stay, and false is returned: no half-read configuration.
+bool configure(const char *text, const char *what, OnBad on_bad);
 tailfold::DurationParams params();
 
 // The factor's upper bound: duration_max, else the largest finite
@@ -26,8 +34,10 @@ tailfold::DurationParams params();
 void refresh_max();
 std::int64_t max_seconds();
 
-// The store: load at start-up (a damaged file: one error line and an empty
-// start), save after changes (atomically).
+// The store: load at start-up, save after changes (atomically).  A
+// damaged file gives one error line and an empty start, and is renamed to
+// <file>.damaged.<unix time> first, so no save overwrites what it held; if
+// it cannot be renamed, nothing is saved over it.
 void load_store();
 void save_store();
 // For a plugin that only reads the store (sched/tailfold with

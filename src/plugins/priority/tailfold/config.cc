@@ -23,8 +23,10 @@ static tailfold::UsageReset reset_of(std::uint16_t p)
 bool load_config(bool at_startup)
 {
     // PriorityParameters first: a bad value keeps the previous ones (and at
-    // start-up makes init fail, so slurmctld never runs half-configured).
-    const bool params_ok = tf_duration::configure(slurm_conf.priority_params, "PriorityParameters");
+    // start-up is fatal, so slurmctld never runs half-configured).
+    const bool params_ok = tf_duration::configure(
+        slurm_conf.priority_params, "PriorityParameters",
+        at_startup ? tf_duration::OnBad::kFatal : tf_duration::OnBad::kError);
     if (!params_ok && at_startup)
         return false;
     Config c;

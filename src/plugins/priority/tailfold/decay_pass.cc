@@ -22,6 +22,7 @@
 #include <cstring>
 #include <string>
 
+#include "src/core/damaged_file.h"
 #include "src/plugins/common/agent.h"
 #include "src/plugins/common/duration_boost.h"
 
@@ -57,8 +58,22 @@ void put_be64(unsigned char *p, std::uint64_t v)
         p[i] = v & 0xff;
 }
 
-// A missing file is a first start; a damaged one is said once, and the
-// plugin starts as if it were missing (no decay on the first pass).
+// A damaged file: one error line naming it and what is wrong, and a start
+// as if it were missing (no decay in the first pass, so usage is never
+// decayed over a made-up interval).  It is kept aside rather than
+// overwritten, as the estimate store is.
+void state_damaged(const std::string &path, const std::string &what)
+{
+    std::string kept, why;
+    if (tailfold::keep_damaged_file(path, time(NULL), kept, why))
+        error("priority/tailfold: %s %s; kept as %s, starting without the time of the last decay",
+              path.c_str(), what.c_str(), kept.c_str());
+    else
+        error("priority/tailfold: %s %s; starting without the time of the last decay (%s)",
+              path.c_str(), what.c_str(), why.c_str());
+}
+
+// A missing file is a first start.
 void read_state()
 {
     const std::string path = state_path();
@@ -67,25 +82,39 @@ void read_state()
     const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno != ENOENT)
-            error("priority/tailfold: cannot read %s: %m; starting without the time of the last decay",
-                  path.c_str());
+            state_damaged(path, std::string("cannot be opened: ") + std::strerror(errno));
         else
             info("priority/tailfold: no %s yet (first start)", path.c_str());
         return;
     }
+    struct stat st;
     unsigned char buf[17];
-    const ssize_t n = read(fd, buf, sizeof(buf));
+    ssize_t n = -1;
+    int read_errno = 0;
+    const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (regular) {
+        n = read(fd, buf, sizeof(buf));
+        read_errno = errno;
+    }
     close(fd);
     const time_t now = time(NULL);
+    if (!regular) {
+        state_damaged(path, "is not a regular file");
+        return;
+    }
+    if (n < 0) {
+        state_damaged(path, std::string("cannot be read: ") + std::strerror(read_errno));
+        return;
+    }
     if (n != 16) {
-        error("priority/tailfold: %s is damaged (%zd bytes, want 16); starting without the time of the last decay",
-              path.c_str(), n);
+        state_damaged(path, "is damaged (" + std::string(n > 16 ? "more than 16" : std::to_string(n)) +
+                                " bytes, want 16)");
         return;
     }
     const time_t last = static_cast<time_t>(be64(buf)), reset = static_cast<time_t>(be64(buf + 8));
     if (last < 0 || last > now + 3600 || reset < 0 || reset > now + 3600) {
-        error("priority/tailfold: %s holds times that make no sense (%ld, %ld); starting without the time of the last decay",
-              path.c_str(), (long)last, (long)reset);
+        state_damaged(path, "is damaged (holds times that make no sense: " + std::to_string(last) +
+                                ", " + std::to_string(reset) + ")");
         return;
     }
     g_last_ran = last;

@@ -78,18 +78,24 @@ void configure_predictions()
               plugin_type);
         return;
     }
+    // Quiet: the plugin that owns these keys reports a bad line itself.
     tf_duration::configure(prio ? slurm_conf.priority_params : slurm_conf.site_factor_params,
-                           prio ? "PriorityParameters" : "PrioritySiteFactorParameters");
+                           prio ? "PriorityParameters" : "PrioritySiteFactorParameters",
+                           tf_duration::OnBad::kQuiet);
 }
 
 // Read SchedulerParameters (conf lock held by the caller).  A bad value:
-// one error naming the key, and the settings stay as they were.
-bool load_params()
+// one line naming the key and value; at start-up it is fatal (Slurm's
+// loader would call a failing init twice, logging it twice), at
+// reconfigure the settings stay as they were.
+bool load_params(bool at_startup)
 {
     tailfold::BackfillParams p;
     std::string err;
     if (!tailfold::parse_backfill_params(slurm_conf.sched_params, p, err)) {
-        error("%s: %s", plugin_type, err.c_str());
+        if (at_startup)
+            fatal("%s: %s; slurmctld does not start on a bad setting", plugin_type, err.c_str());
+        error("%s: %s; the last good settings stay", plugin_type, err.c_str());
         return false;
     }
     pthread_mutex_lock(&state_mutex);
@@ -116,8 +122,8 @@ TF_PLUGIN_API int init(void)
 {
     info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
          SLURM_VERSION_STRING);
-    if (!load_params())
-        return SLURM_ERROR;  // slurmctld does not start on a bad setting
+    if (!load_params(true))
+        return SLURM_ERROR;
     if (slurmctld_config.scheduling_disabled) {
         info("%s: scheduling disabled: no backfill", plugin_type);
         return SLURM_SUCCESS;
@@ -155,7 +161,7 @@ TF_PLUGIN_API void fini(void)
 
 TF_PLUGIN_API int sched_p_reconfig(void)
 {
-    load_params();
+    load_params(false);
     pthread_mutex_lock(&state_mutex);
     tf_agent_wake(backfill_agent);
     pthread_mutex_unlock(&state_mutex);

@@ -25,8 +25,13 @@ static const char kParams[] = "PrioritySiteFactorParameters";
 
 TF_PLUGIN_API int init(void)
 {
-    if (!tf_duration::configure(slurm_conf.site_factor_params, kParams))
-        return SLURM_ERROR;  // the error named the bad key
+    // priority/multifactor goes on without a site factor plugin whose init
+    // fails (and Slurm then retries init at every priority computation), so
+    // inside slurmctld a bad line is fatal: the boost is never silently off.
+    if (!tf_duration::configure(slurm_conf.site_factor_params, kParams,
+                                tf_in_slurmctld() ? tf_duration::OnBad::kFatal
+                                                  : tf_duration::OnBad::kError))
+        return SLURM_ERROR;
     tf_duration::refresh_max();
     tf_duration::load_store();
     info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
@@ -42,7 +47,7 @@ TF_PLUGIN_API void fini(void)
 TF_PLUGIN_API void site_factor_p_reconfig(void)
 {
     // A bad value keeps the last good settings (the error names it).
-    (void)tf_duration::configure(slurm_conf.site_factor_params, kParams);
+    (void)tf_duration::configure(slurm_conf.site_factor_params, kParams, tf_duration::OnBad::kError);
 }
 
 TF_PLUGIN_API void site_factor_p_set(job_record_t *job)

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Malformed and unknown settings of the three plugins: PriorityParameters
+# (priority/tailfold), PrioritySiteFactorParameters (site_factor/tailfold
+# under priority/multifactor) and sched/tailfold's bf_ keys of
+# SchedulerParameters.  One cluster:
+#   1. start-up: for each case of the table slurmctld does not start, and
+#      exactly one log line names the key and the value;
+#   2. scontrol reconfigure: each bad line (a good new value beside a bad
+#      one) gives exactly one line naming it, slurmctld runs on, and the
+#      last good settings stay in effect, seen at work: the SITE that sprio
+#      shows for a job submitted afterwards (the boost's weight) and the
+#      backfill passes that sdiag counts (bf_interval); then a good line
+#      takes effect, so both checks can tell.
+source "$(dirname "$0")/lib.sh"
+ctl_log=$mc_dir/log/slurmctld.log
+weight=10000 new_weight=20000 max_s=36000   # the largest partition MaxTime: 600 min
+good_prio=duration_weight=$weight,duration_source=limit
+good_sched=bf_interval=2,bf_resolution=1,bf_runtime=predicted   # predicted: reads PriorityParameters too
+
+set_conf() {  # KEY VALUE: replace the line, or add it
+    if grep -q "^$1=" "$SLURM_CONF"; then
+        sed -i "s|^$1=.*|$1=$2|" "$SLURM_CONF"
+    else
+        echo "$1=$2" >> "$SLURM_CONF"
+    fi
+}
+# Run a command; the slurmctld log lines written meanwhile go to $new_lines.
+logged() {
+    local before rc=0
+    before=$(wc -l < "$ctl_log")
+    "$@" >/dev/null 2>&1 || rc=$?
+    sleep 1
+    new_lines=$(tail -n +"$((before + 1))" "$ctl_log")
+    return $rc
+}
+# Exactly one error or fatal line names NEEDLE, and no other line of
+# tailfold's is an error.
+one_line_names() {  # needle
+    local named others
+    named=$(grep -E 'error:|fatal:' <<<"$new_lines" | grep -cF -- "$1" || true)
+    others=$(grep -E 'error:|fatal:' <<<"$new_lines" | grep -E 'tailfold' | grep -vcF -- "$1" || true)
+    [ "$named" = 1 ] && [ "$others" = 0 ] && return 0
+    grep -E 'error:|fatal:' <<<"$new_lines" | sed 's/^/    /'
+    return 1
+}
+
+cluster_up --set "PriorityParameters=$good_prio" --set "SchedulerParameters=$good_sched" >/dev/null
+
+# 1. Start-up.  refuses KEY VALUE NEEDLE WHAT: with KEY=VALUE, `minicluster
+#    restart` fails (slurmctld exits), and one line names NEEDLE.
+refuses() {
+    set_conf "$1" "$2"
+    if logged mc restart --dir "$mc_dir"; then
+        fail "slurmctld started with $1=$2 ($4)"
+        return
+    fi
+    local line
+    line=$(grep -F -- "$3" <<<"$new_lines" | head -1 | sed 's/.*\(error\|fatal\): //')
+    check "$4: $1=$2 stops slurmctld with one line: $line" one_line_names "$3"
+}
+while IFS='|' read -r key value needle what; do
+    [ -n "$key" ] || continue
+    refuses "$key" "$value" "$needle" "$what"
+    # Each case alone: the other lines good again.
+    set_conf PriorityParameters "$good_prio"
+    set_conf SchedulerParameters "$good_sched"
+done <<'EOF'
+PriorityParameters|duration_wieght=5|duration_wieght|unknown key
+PriorityParameters|duration_weight=abc|duration_weight=abc|not a number
+PriorityParameters|duration_weight=-5|duration_weight=-5|negative
+PriorityParameters|duration_history_runs=3|duration_history_runs=3|out of range
+PriorityParameters|duration_weight=|duration_weight=:|empty value
+PriorityParameters|duration_min=10x|duration_min=10x|trailing garbage
+PriorityParameters|duration_weight=5,duration_weight=6|duration_weight=6|duplicate key
+PriorityParameters|duration_min=1h,duration_max=10m|duration_max=10m|max below min
+SchedulerParameters|bf_interval=2,bf_resolutoin=1|bf_resolutoin|unknown key
+SchedulerParameters|bf_interval=abc|bf_interval=abc|not a number
+SchedulerParameters|bf_reservations=-1|bf_reservations=-1|negative
+SchedulerParameters|bf_window=50000|bf_window=50000|out of range
+SchedulerParameters|bf_interval=|bf_interval=:|empty value
+SchedulerParameters|bf_interval=10x|bf_interval=10x|trailing garbage
+SchedulerParameters|bf_interval=2,bf_interval=3|bf_interval=3|duplicate key
+SchedulerParameters|bf_runtime=sometimes|bf_runtime=sometimes|not a choice
+SchedulerParameters|BF_INTERVAL=abc|BF_INTERVAL=abc|upper case (Slurm's keys ignore case)
+EOF
+
+# site_factor/tailfold under priority/multifactor, which goes on without a
+# site factor plugin that fails: the plugin itself must stop slurmctld.
+set_conf PriorityType priority/multifactor
+set_conf PrioritySiteFactorPlugin site_factor/tailfold
+while IFS='|' read -r value needle what; do
+    refuses PrioritySiteFactorParameters "$value" "$needle" "site factor, $what"
+done <<'EOF'
+duration_weight=lots|duration_weight=lots|not a number
+duration_wieght=5|duration_wieght|unknown key
+duration_weight=|duration_weight=:|empty value
+EOF
+set_conf PrioritySiteFactorParameters "$good_prio"
+check "site_factor/tailfold starts with a good line" logged mc restart --dir "$mc_dir"
+
+# 2. Reconfigure.  The boost is seen in SITE of jobs that wait (partition
+#    down), computed here from the documented formula.
+site_of_new_job() {  # limit_minutes: SITE of a job submitted now
+    local id
+    # Down again: a reconfigure brings partitions back to slurm.conf's state.
+    scontrol update PartitionName=debug State=DOWN
+    id=$(submit alice -n 1 -t "$1" -J "probe$1" --wrap 'sleep 1')
+    sleep 0.5
+    sprio -h -j "$id" -o %S | tr -d ' '
+}
+# reconfigure_bad KEY VALUE NEEDLE: one line names it, slurmctld runs on.
+reconfigure_bad() {
+    set_conf "$1" "$2"
+    logged scontrol reconfigure || fail "scontrol reconfigure with $1=$2 failed"
+    local line
+    line=$(grep -F -- "$3" <<<"$new_lines" | head -1 | sed 's/.*error: //')
+    check "reconfigure with $1=$2: one line ($line)" one_line_names "$3"
+    check "slurmctld runs on" scontrol ping >/dev/null
+}
+
+# The site factor plugin first, as it is loaded now.
+want=$(expected_boost 30 $weight $max_s)
+check "site factor: SITE is the boost of weight $weight ($want)" test "$(site_of_new_job 30)" = "$want"
+reconfigure_bad PrioritySiteFactorParameters "duration_weight=$new_weight,duration_source=sometimes" \
+    duration_source=sometimes
+check "site factor: the last good weight stays for a new job" test "$(site_of_new_job 30)" = "$want"
+set_conf PrioritySiteFactorParameters "duration_weight=$new_weight,duration_source=limit"
+logged scontrol reconfigure
+want=$(expected_boost 30 $new_weight $max_s)
+check "site factor: a good reconfigure takes effect (weight $new_weight: $want)" \
+    test "$(site_of_new_job 30)" = "$want"
+scancel -u alice
+
+# Then priority/tailfold and sched/tailfold.
+sed -i '/^PrioritySiteFactor/d' "$SLURM_CONF"
+set_conf PriorityType priority/tailfold
+check "priority/tailfold starts again with good lines" logged mc restart --dir "$mc_dir"
+for t in 10 60; do
+    want=$(expected_boost $t $weight $max_s)
+    check "SITE of a ${t}-minute job is the boost of weight $weight ($want)" \
+        test "$(site_of_new_job $t)" = "$want"
+done
+while IFS='|' read -r value needle; do
+    reconfigure_bad PriorityParameters "$value" "$needle"
+done <<EOF
+duration_weight=$new_weight,duration_source=sometimes|duration_source=sometimes
+duration_weight=$new_weight,duration_wieght=5|duration_wieght
+duration_weight=$new_weight,duration_min=10x|duration_min=10x
+duration_weight=$new_weight,duration_weight=30000|duration_weight=30000
+EOF
+for t in 10 60; do
+    want=$(expected_boost $t $weight $max_s)
+    check "after the bad lines a new ${t}-minute job still gets weight $weight ($want)" \
+        test "$(site_of_new_job $t)" = "$want"
+done
+set_conf PriorityParameters "$good_prio"
+
+cycles() { sdiag | awk '/^Backfilling stats/ { b = 1 } b && /Total cycles:/ { print $NF; exit }'; }
+cycles_in() {  # seconds: backfill passes counted by sdiag in that time
+    local a b
+    a=$(cycles); sleep "$1"; b=$(cycles)
+    echo $((b - a))
+}
+while IFS='|' read -r value needle; do
+    reconfigure_bad SchedulerParameters "$value" "$needle"
+done <<'EOF'
+bf_interval=30,bf_window=abc|bf_window=abc
+bf_interval=30,bf_resolutoin=1|bf_resolutoin
+bf_interval=30,bf_max_job_test=-1|bf_max_job_test=-1
+bf_interval=30,bf_continue=yes|bf_continue=yes
+bf_interval=30,bf_interval=31|bf_interval=31
+EOF
+n=$(cycles_in 8)
+check "after the bad lines bf_interval=2 stays: $n backfill passes in 8 s (at least 3)" test "$n" -ge 3
+
+# A good line takes effect: the checks above could tell.
+set_conf PriorityParameters "duration_weight=$new_weight,duration_source=limit"
+set_conf SchedulerParameters "bf_interval=30,bf_resolution=1,bf_runtime=predicted"
+logged scontrol reconfigure
+check "the good reconfigure logs no error" \
+    test -z "$(grep -E 'error:|fatal:' <<<"$new_lines" | grep tailfold)"
+want=$(expected_boost 60 $new_weight $max_s)
+check "a good reconfigure takes effect: a new 60-minute job gets weight $new_weight ($want)" \
+    test "$(site_of_new_job 60)" = "$want"
+sleep 1
+n=$(cycles_in 8)
+check "a good reconfigure takes effect: bf_interval=30 gives $n passes in 8 s (at most 1)" test "$n" -le 1
+finish
