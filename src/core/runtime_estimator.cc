@@ -2,6 +2,7 @@
 #include "runtime_estimator.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace tailfold {
 
@@ -14,11 +15,20 @@ const char *to_string(EstimateOrigin o)
     }
 }
 
-std::string RuntimeEstimator::job_key(std::uint32_t uid, const std::string &account,
-                                      const std::string &name)
+const std::string &RuntimeEstimator::job_key(std::uint32_t uid, std::string_view account,
+                                             std::string_view name)
 {
-    // Unit separator: cannot appear in Slurm account or job names.
-    return std::to_string(uid) + '\x1f' + account + '\x1f' + name;
+    // Unit separator: cannot appear in Slurm account or job names.  The
+    // buffer keeps its capacity, so building a key allocates nothing.
+    thread_local std::string key;
+    char digits[16];
+    const auto end = std::to_chars(digits, digits + sizeof(digits), uid).ptr;
+    key.assign(digits, end);
+    key += '\x1f';
+    key += account;
+    key += '\x1f';
+    key += name;
+    return key;
 }
 
 void RuntimeEstimator::add_run(RunHistory &h, std::int64_t runtime)
@@ -30,8 +40,8 @@ void RuntimeEstimator::add_run(RunHistory &h, std::int64_t runtime)
     h.stamp = ++clock_;
 }
 
-void RuntimeEstimator::record(std::uint32_t uid, const std::string &account,
-                              const std::string &name, std::int64_t runtime_s,
+void RuntimeEstimator::record(std::uint32_t uid, std::string_view account,
+                              std::string_view name, std::int64_t runtime_s,
                               std::int64_t limit_s, bool hit_limit)
 {
     if (runtime_s <= 0)
@@ -43,8 +53,8 @@ void RuntimeEstimator::record(std::uint32_t uid, const std::string &account,
     evict();
 }
 
-Estimate RuntimeEstimator::estimate(std::uint32_t uid, const std::string &account,
-                                    const std::string &name, std::int64_t limit_s,
+Estimate RuntimeEstimator::estimate(std::uint32_t uid, std::string_view account,
+                                    std::string_view name, std::int64_t limit_s,
                                     DurationSource source, std::uint32_t history_runs) const
 {
     Estimate e;

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -45,12 +46,14 @@ class RuntimeEstimator {
 
     // A finished job.  runtime_s <= 0 is ignored (a job that never ran).
     // limit_s <= 0 means no limit.
-    void record(std::uint32_t uid, const std::string &account, const std::string &name,
+    void record(std::uint32_t uid, std::string_view account, std::string_view name,
                 std::int64_t runtime_s, std::int64_t limit_s, bool hit_limit);
 
     // limit_s <= 0 means no limit: history is then not capped, and the
     // "limit" estimate is 0 (unknown).
-    Estimate estimate(std::uint32_t uid, const std::string &account, const std::string &name,
+    // Allocates nothing: slurmctld asks for every pending job at every
+    // priority pass.
+    Estimate estimate(std::uint32_t uid, std::string_view account, std::string_view name,
                       std::int64_t limit_s, DurationSource source, std::uint32_t history_runs) const;
 
     std::size_t size() const { return jobs_.size() + users_.size(); }
@@ -73,7 +76,8 @@ class RuntimeEstimator {
     std::int64_t learned_until = 0;
 
   private:
-    static std::string job_key(std::uint32_t uid, const std::string &account, const std::string &name);
+    // The key of (uid, account, name), written into a per-thread buffer.
+    static const std::string &job_key(std::uint32_t uid, std::string_view account, std::string_view name);
     void add_run(RunHistory &h, std::int64_t runtime);
     void evict();
 

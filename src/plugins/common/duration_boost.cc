@@ -162,36 +162,43 @@ void save_store()
         error("tailfold: cannot save runtime estimates: %s", err.c_str());
 }
 
+FinishedJobLearner::FinishedJobLearner() : lock_(mu), newest_(g_est.learned_until) {}
+
+void FinishedJobLearner::look_at(const job_record_t *job)
+{
+    if (!IS_JOB_FINISHED(job) || IS_JOB_COMPLETING(job) || !job->start_time ||
+        job->end_time <= job->start_time)
+        return;
+    const std::uint32_t base = job->job_state & JOB_STATE_BASE;
+    // Only runs that say how long the work takes: completed ones, and
+    // ones stopped by their limit (counted as at least the limit).
+    if (base != JOB_COMPLETE && base != JOB_TIMEOUT)
+        return;
+    seen_.insert(job->job_id);
+    if (g_learned.count(job->job_id) || job->end_time <= g_learned_until)
+        return;
+    g_est.record(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
+                 job->end_time - job->start_time, limit_seconds(job->time_limit),
+                 base == JOB_TIMEOUT);
+    newest_ = std::max<std::int64_t>(newest_, job->end_time);
+    g_dirty = true;
+}
+
+FinishedJobLearner::~FinishedJobLearner()
+{
+    g_learned.swap(seen_);  // forget jobs slurmctld has purged
+    g_est.learned_until = newest_;
+}
+
 void learn_finished_jobs()
 {
     if (!job_list)
         return;
-    std::lock_guard<std::mutex> lk(mu);
-    std::unordered_set<std::uint32_t> seen;
-    std::int64_t newest = g_est.learned_until;
+    FinishedJobLearner learner;
     ListIterator it = list_iterator_create(job_list);
-    while (void *p = list_next(it)) {
-        auto *job = static_cast<job_record_t *>(p);
-        if (!IS_JOB_FINISHED(job) || IS_JOB_COMPLETING(job) || !job->start_time ||
-            job->end_time <= job->start_time)
-            continue;
-        const std::uint32_t base = job->job_state & JOB_STATE_BASE;
-        // Only runs that say how long the work takes: completed ones, and
-        // ones stopped by their limit (counted as at least the limit).
-        if (base != JOB_COMPLETE && base != JOB_TIMEOUT)
-            continue;
-        seen.insert(job->job_id);
-        if (g_learned.count(job->job_id) || job->end_time <= g_learned_until)
-            continue;
-        g_est.record(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
-                     job->end_time - job->start_time, limit_seconds(job->time_limit),
-                     base == JOB_TIMEOUT);
-        newest = std::max<std::int64_t>(newest, job->end_time);
-        g_dirty = true;
-    }
+    while (void *p = list_next(it))
+        learner.look_at(static_cast<job_record_t *>(p));
     list_iterator_destroy(it);
-    g_learned.swap(seen);  // forget jobs slurmctld has purged
-    g_est.learned_until = newest;
 }
 
 tailfold::Estimate expected_runtime(const job_record_t *job)

@@ -217,9 +217,11 @@ void pass()
         g_reset_mode = cfg.reset;
         g_next_reset = 0;
     }
-    // Runtimes of jobs that finished since the last pass, and the duration
-    // factor's bound (partitions may have changed).
-    tf_duration::learn_finished_jobs();
+    // Runtimes of jobs that finished since the last pass (under Fair Tree
+    // in the walk that charges running jobs), and the duration factor's
+    // bound (partitions may have changed).
+    if (!fair_tree)
+        tf_duration::learn_finished_jobs();
     tf_duration::refresh_max();
     cfg.settings.duration_max_s = tf_duration::max_seconds();
     unlock_slurmctld(job_write);
@@ -258,7 +260,16 @@ void pass()
     }
     if (fair_tree) {
         lock_slurmctld(job_write);
-        for_each_job([](job_record_t *job, time_t t) { (void)charge_running(job, t); }, now);
+        {
+            tf_duration::FinishedJobLearner learner;
+            ListIterator it = list_iterator_create(job_list);
+            while (void *p = list_next(it)) {
+                auto *job = static_cast<job_record_t *>(p);
+                learner.look_at(job);
+                (void)charge_running(job, now);
+            }
+            list_iterator_destroy(it);
+        }
         unlock_slurmctld(job_write);
         if (fairshare) {
             assoc_mgr_lock(&assoc_w);

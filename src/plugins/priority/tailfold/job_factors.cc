@@ -54,7 +54,7 @@ static thread_local std::vector<double> tres_counts;
 
 static thread_local std::vector<double> part_totals;
 
-static PartitionFacts partition_facts(const part_record_t *part)
+static PartitionFacts partition_facts(const part_record_t *part, bool with_tres)
 {
     PartitionFacts p;
     if (!part)
@@ -63,14 +63,15 @@ static PartitionFacts partition_facts(const part_record_t *part)
     p.job_factor_norm = part->norm_priority;
     p.has_max_time = true;
     p.max_time_min = part->max_time;
-    if (part->tres_cnt) {
+    if (with_tres && part->tres_cnt) {
         part_totals.assign(part->tres_cnt, part->tres_cnt + slurmctld_tres_cnt);
         p.tres_total = part_totals.data();
     }
     return p;
 }
 
-static JobFacts job_facts(const job_record_t *job)
+// TRES counts only with TRES weights: they are the only reader.
+static JobFacts job_facts(const job_record_t *job, bool with_tres)
 {
     JobFacts j;
     const job_details *d = job->details;
@@ -92,9 +93,11 @@ static JobFacts job_facts(const job_record_t *job)
     }
     j.site = static_cast<std::int64_t>(job->site_factor) - NICE_OFFSET;
     j.nice = static_cast<std::int64_t>(d->nice) - NICE_OFFSET;
-    job_tres_counts(job, tres_counts);
-    j.tres = tres_counts.data();
-    j.tres_count = tres_counts.size();
+    if (with_tres) {
+        job_tres_counts(job, tres_counts);
+        j.tres = tres_counts.data();
+        j.tres_count = tres_counts.size();
+    }
     return j;
 }
 
@@ -144,14 +147,14 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked)
     if (!assoc_locked)
         assoc_mgr_lock(&locks);
 
-    JobFacts j = job_facts(job);
+    JobFacts j = job_facts(job, with_tres);
     j.fairshare = s.weights.fairshare ? job_fairshare(job) : 0;
     if (s.duration.weight)
         j.expected_runtime_s = tf_duration::expected_runtime(job).seconds;
     JobPriority calc(s, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)});
     priority_factors_object_t *f = reset_factors(job, with_tres);
     const WeightedFactors w =
-        calc.weigh(j, partition_facts(job->part_ptr), now, with_tres ? f->priority_tres : nullptr);
+        calc.weigh(j, partition_facts(job->part_ptr, with_tres), now, with_tres ? f->priority_tres : nullptr);
     f->priority_age = w.age;
     f->priority_assoc = w.assoc;
     f->priority_fs = w.fairshare;
@@ -177,7 +180,7 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked)
         ListIterator it = list_iterator_create(job->part_ptr_list);
         int i = 0;
         while (void *p = list_next(it)) {
-            calc.weigh_partition(j, partition_facts(static_cast<part_record_t *>(p)), per);
+            calc.weigh_partition(j, partition_facts(static_cast<part_record_t *>(p), with_tres), per);
             const std::uint32_t v = JobPriority::sum(per, j.site, j.nice);
             if (!s.has(tailfold::kIncrOnly) || job->priority_array[i] < v)
                 job->priority_array[i] = v;
