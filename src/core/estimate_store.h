@@ -12,6 +12,7 @@
 // leaves the estimator empty.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "runtime_estimator.h"
@@ -24,6 +25,10 @@ enum class LoadResult { kLoaded, kMissing, kBad };
 // syntax is broken); the estimator is then empty.  kMissing is not an
 // error (first start).
 LoadResult load_estimates(const std::string &path, RuntimeEstimator &est, std::string &error);
+
+// The same from bytes already read (never kMissing); messages name
+// "estimate store" instead of a path.
+LoadResult parse_estimates(const char *data, std::size_t size, RuntimeEstimator &est, std::string &error);
 
 // Returns false and sets `error` if the file cannot be written; the old
 // file is then left as it was.

@@ -176,7 +176,14 @@ TEST_F(StoreTest, TruncatedCorruptOrForeignFilesAreRefusedWhole)
         EXPECT_FALSE(err.empty());
         EXPECT_NE(err.find(path_), std::string::npos) << err;  // names the file
         EXPECT_EQ(e.size(), 0u);                                // an empty start
+        // The same bytes in memory (what the fuzz target feeds): the same verdict.
+        e.record(7, "x", "y", 9, 0, false);
+        EXPECT_EQ(parse_estimates(text.data(), text.size(), e, err), LoadResult::kBad) << text;
+        EXPECT_EQ(e.size(), 0u);
     }
+    RuntimeEstimator e;
+    ASSERT_EQ(parse_estimates(full.data(), full.size(), e, err), LoadResult::kLoaded) << err;
+    EXPECT_EQ(e.estimate(1000, "phys", "sim", 3600, DurationSource::kHistory, 1).seconds, 100);
 }
 
 TEST_F(StoreTest, UnwritablePlaceIsAnErrorAndKeepsTheOldFile)
