@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 
@@ -105,6 +106,33 @@ TEST(SwfReader, ReadsAGzipTraceReportsBadLinesAndBigJobs)
     EXPECT_NE(warn.str().find("job 2 asks for 16 CPUs, the machine has 8: skipped"), std::string::npos);
     std::remove(path.c_str());
     EXPECT_FALSE(read_swf(path, 0, w, warn, err));
+}
+
+// zlib's message belongs to the gzFile: it was read after gzclose() had
+// freed it (found by test/fuzz/run swf_reader; the sanitizer build of this
+// test reports the use after free).  It also starts with the path, which
+// the message then gave twice.
+TEST(SwfReader, NamesZlibsErrorForADamagedGzip)
+{
+    const std::string path = temp_path("tailfold-sim-damaged.swf.gz");
+    gzFile gz = gzopen(path.c_str(), "wb");
+    ASSERT_TRUE(gz);
+    gzputs(gz, (swf(1, 10, 5, 2, 60) + "\n").c_str());
+    gzclose(gz);
+    std::string bytes;
+    {
+        std::ifstream in(path, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    ASSERT_GT(bytes.size(), 8u);
+    bytes[bytes.size() - 8] ^= 0x55;  // the trailer's CRC-32 no longer matches
+    std::ofstream(path, std::ios::binary) << bytes;
+    Workload w;
+    std::ostringstream warn;
+    std::string err;
+    EXPECT_FALSE(read_swf(path, 0, w, warn, err));
+    EXPECT_EQ(err, path + ": incorrect data check (a damaged .gz?)");
+    std::remove(path.c_str());
 }
 
 TEST(Metrics, PercentileIsNearestRank)

@@ -131,12 +131,16 @@ bool read_swf(const std::string &path, std::uint32_t machine_cpus, Workload &out
         line.clear();
     }
     int gz_err = 0;
-    const char *msg = gzerror(gz, &gz_err);
-    gzclose(gz);
-    if (gz_err != Z_OK && gz_err != Z_STREAM_END) {
-        error = path + ": " + (msg ? msg : "read error") + " (a damaged .gz?)";
-        return false;
+    const char *msg = gzerror(gz, &gz_err);  // owned by `gz`: copied before gzclose frees it
+    const bool damaged = gz_err != Z_OK && gz_err != Z_STREAM_END;
+    if (damaged) {
+        // zlib's message starts with the path already (but "out of memory").
+        const std::string why = msg ? msg : "read error";
+        error = (why.compare(0, path.size(), path) == 0 ? why : path + ": " + why) + " (a damaged .gz?)";
     }
+    gzclose(gz);
+    if (damaged)
+        return false;
     if (!out.machine_cpus)
         out.machine_cpus = header_procs ? header_procs : header_nodes;
     if (!out.machine_cpus)
