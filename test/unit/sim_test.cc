@@ -81,6 +81,32 @@ TEST(SwfReader, NamesWhatIsWrong)
     EXPECT_EQ(why, "no processor count (fields 5 and 8)");
 }
 
+// Values no trace has: a double cast to an integer type it does not fit
+// is undefined (UBSan stopped on a user of 1.3e77, found by test/fuzz/run
+// swf_reader), and half a processor became a job of none.
+TEST(SwfReader, RefusesNumbersOutOfRange)
+{
+    SimJob j;
+    std::string why;
+    EXPECT_FALSE(parse_swf_line("1 0 0 50 4 -1 -1 4 600 -1 1 1.3e77 1 1 1 -1 -1 -1", j, why));
+    EXPECT_EQ(why, "field 12 (user) is too large");
+    EXPECT_FALSE(parse_swf_line("1 1e300 0 50 4 -1 -1 4 600 -1 1 1 1 1 1 -1 -1 -1", j, why));
+    EXPECT_EQ(why, "field 2 (submit time) is too large");
+    EXPECT_FALSE(parse_swf_line("1 0 0 50 4 -1 -1 4 1e12 -1 1 1 1 1 1 -1 -1 -1", j, why));
+    EXPECT_EQ(why, "field 9 (requested time) is too large");
+    EXPECT_FALSE(parse_swf_line("1 0 0 50 4 -1 -1 nan 600 -1 1 1 1 1 1 -1 -1 -1", j, why));
+    EXPECT_EQ(why, "field 8 'nan' is not a number");
+    EXPECT_FALSE(parse_swf_line("1 0 0 inf 4 -1 -1 4 600 -1 1 1 1 1 1 -1 -1 -1", j, why));
+    EXPECT_EQ(why, "field 4 'inf' is not a number");
+    EXPECT_FALSE(parse_swf_line("1 0 0 50 0.5 -1 -1 -1 600 -1 1 1 1 1 1 -1 -1 -1", j, why));
+    EXPECT_EQ(why, "no processor count (fields 5 and 8)");
+    // The largest of each still reads.
+    ASSERT_TRUE(parse_swf_line("9e15 0 0 50 4294967295 -1 -1 -1 600 -1 1 4294967295 1 1 1 -1 -1 -1", j, why))
+        << why;
+    EXPECT_EQ(j.cpus, 4294967295u);
+    EXPECT_EQ(j.user, 4294967295u);
+}
+
 TEST(SwfReader, ReadsAGzipTraceReportsBadLinesAndBigJobs)
 {
     const std::string path = temp_path("tailfold-sim-test.swf.gz");
