@@ -12,10 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     tfsim::Workload w;
     std::ostream quiet(nullptr);  // warnings are part of the run, not of the check
     std::string error;
-    if (!tfsim::read_swf(fuzz_file(data, size), 0, w, quiet, error)) {
-        FUZZ_CHECK(!error.empty());
-        return 0;
-    }
-    check_workload(w);
+    const bool ok = tfsim::read_swf(fuzz_file(data, size), 0, w, quiet, error);
+    check_read(ok, error, w);
     return 0;
 }

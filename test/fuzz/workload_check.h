@@ -14,3 +14,12 @@ inline void check_workload(const tfsim::Workload &w)
         FUZZ_CHECK(i == 0 || w.jobs[i - 1].submit <= j.submit);  // by submit time
     }
 }
+
+// A reader's result: a refusal says why, a workload keeps the promises above.
+inline void check_read(bool ok, const std::string &error, const tfsim::Workload &w)
+{
+    if (!ok)
+        FUZZ_CHECK(!error.empty());
+    else
+        check_workload(w);
+}

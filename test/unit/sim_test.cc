@@ -88,18 +88,20 @@ TEST(SwfReader, RefusesNumbersOutOfRange)
 {
     SimJob j;
     std::string why;
-    EXPECT_FALSE(parse_swf_line("1 0 0 50 4 -1 -1 4 600 -1 1 1.3e77 1 1 1 -1 -1 -1", j, why));
-    EXPECT_EQ(why, "field 12 (user) is too large");
-    EXPECT_FALSE(parse_swf_line("1 1e300 0 50 4 -1 -1 4 600 -1 1 1 1 1 1 -1 -1 -1", j, why));
-    EXPECT_EQ(why, "field 2 (submit time) is too large");
-    EXPECT_FALSE(parse_swf_line("1 0 0 50 4 -1 -1 4 1e12 -1 1 1 1 1 1 -1 -1 -1", j, why));
-    EXPECT_EQ(why, "field 9 (requested time) is too large");
-    EXPECT_FALSE(parse_swf_line("1 0 0 50 4 -1 -1 nan 600 -1 1 1 1 1 1 -1 -1 -1", j, why));
-    EXPECT_EQ(why, "field 8 'nan' is not a number");
-    EXPECT_FALSE(parse_swf_line("1 0 0 inf 4 -1 -1 4 600 -1 1 1 1 1 1 -1 -1 -1", j, why));
-    EXPECT_EQ(why, "field 4 'inf' is not a number");
-    EXPECT_FALSE(parse_swf_line("1 0 0 50 0.5 -1 -1 -1 600 -1 1 1 1 1 1 -1 -1 -1", j, why));
-    EXPECT_EQ(why, "no processor count (fields 5 and 8)");
+    const struct {
+        const char *line, *why;
+    } cases[] = {
+        {"1 0 0 50 4 -1 -1 4 600 -1 1 1.3e77 1 1 1 -1 -1 -1", "field 12 (user) is too large"},
+        {"1 1e300 0 50 4 -1 -1 4 600 -1 1 1 1 1 1 -1 -1 -1", "field 2 (submit time) is too large"},
+        {"1 0 0 50 4 -1 -1 4 1e12 -1 1 1 1 1 1 -1 -1 -1", "field 9 (requested time) is too large"},
+        {"1 0 0 50 4 -1 -1 nan 600 -1 1 1 1 1 1 -1 -1 -1", "field 8 'nan' is not a number"},
+        {"1 0 0 inf 4 -1 -1 4 600 -1 1 1 1 1 1 -1 -1 -1", "field 4 'inf' is not a number"},
+        {"1 0 0 50 0.5 -1 -1 -1 600 -1 1 1 1 1 1 -1 -1 -1", "no processor count (fields 5 and 8)"},
+    };
+    for (const auto &c : cases) {
+        EXPECT_FALSE(parse_swf_line(c.line, j, why)) << c.line;
+        EXPECT_EQ(why, c.why);
+    }
     // The largest of each still reads.
     ASSERT_TRUE(parse_swf_line("9e15 0 0 50 4294967295 -1 -1 -1 600 -1 1 4294967295 1 1 1 -1 -1 -1", j, why))
         << why;
