@@ -54,6 +54,53 @@ bool read_entry(json_t *o, RuntimeEstimator::Entry &e, std::string &why)
     return true;
 }
 
+// The checks after the JSON parse, shared by the file and the bytes:
+// `where` names the source in messages.
+LoadResult read_root(json_t *root, const std::string &where, RuntimeEstimator &est, std::string &error)
+{
+    json_t *fmt = json_object_get(root, "format"), *ver = json_object_get(root, "version");
+    if (!json_is_string(fmt) || std::strcmp(json_string_value(fmt), kFormat) != 0) {
+        error = where + ": not a tailfold estimate store (no \"format\": \"" + kFormat + "\")";
+        return LoadResult::kBad;
+    }
+    if (!json_is_integer(ver) || json_integer_value(ver) != kVersion) {
+        error = where + ": store version is not " + std::to_string(kVersion);
+        return LoadResult::kBad;
+    }
+    json_t *entries = json_object_get(root, "entries");
+    if (!json_is_array(entries)) {
+        error = where + ": \"entries\" is not an array";
+        return LoadResult::kBad;
+    }
+    std::vector<RuntimeEstimator::Entry> parsed;
+    parsed.reserve(json_array_size(entries));
+    for (std::size_t i = 0; i < json_array_size(entries); ++i) {
+        RuntimeEstimator::Entry e{};
+        std::string why;
+        if (!read_entry(json_array_get(entries, i), e, why)) {
+            error = where + ": entry " + std::to_string(i) + ": " + why;
+            return LoadResult::kBad;
+        }
+        parsed.push_back(std::move(e));
+    }
+    json_t *until = json_object_get(root, "learned_until");
+    if (until && !json_is_integer(until)) {
+        error = where + ": \"learned_until\" is not a whole number";
+        return LoadResult::kBad;
+    }
+    // Only a wholly good file is used.
+    for (const auto &e : parsed)
+        est.restore(e);
+    est.learned_until = until ? json_integer_value(until) : 0;
+    return LoadResult::kLoaded;
+}
+
+std::string json_error_text(const std::string &where, const json_error_t &jerr)
+{
+    return where + ": not valid JSON (line " + std::to_string(jerr.line) + ", column " +
+           std::to_string(jerr.column) + ": " + jerr.text + ")";
+}
+
 }  // namespace
 
 LoadResult load_estimates(const std::string &path, RuntimeEstimator &est, std::string &error)
@@ -78,45 +125,22 @@ LoadResult load_estimates(const std::string &path, RuntimeEstimator &est, std::s
     json_error_t jerr;
     Json root(json_load_file(path.c_str(), 0, &jerr));
     if (!root) {
-        error = path + ": not valid JSON (line " + std::to_string(jerr.line) + ", column " +
-                std::to_string(jerr.column) + ": " + jerr.text + ")";
+        error = json_error_text(path, jerr);
         return LoadResult::kBad;
     }
-    json_t *fmt = json_object_get(root.get(), "format"), *ver = json_object_get(root.get(), "version");
-    if (!json_is_string(fmt) || std::strcmp(json_string_value(fmt), kFormat) != 0) {
-        error = path + ": not a tailfold estimate store (no \"format\": \"" + kFormat + "\")";
+    return read_root(root.get(), path, est, error);
+}
+
+LoadResult parse_estimates(const char *data, std::size_t size, RuntimeEstimator &est, std::string &error)
+{
+    est.clear();
+    json_error_t jerr;
+    Json root(json_loadb(data, size, 0, &jerr));
+    if (!root) {
+        error = json_error_text("estimate store", jerr);
         return LoadResult::kBad;
     }
-    if (!json_is_integer(ver) || json_integer_value(ver) != kVersion) {
-        error = path + ": store version is not " + std::to_string(kVersion);
-        return LoadResult::kBad;
-    }
-    json_t *entries = json_object_get(root.get(), "entries");
-    if (!json_is_array(entries)) {
-        error = path + ": \"entries\" is not an array";
-        return LoadResult::kBad;
-    }
-    std::vector<RuntimeEstimator::Entry> parsed;
-    parsed.reserve(json_array_size(entries));
-    for (std::size_t i = 0; i < json_array_size(entries); ++i) {
-        RuntimeEstimator::Entry e{};
-        std::string why;
-        if (!read_entry(json_array_get(entries, i), e, why)) {
-            error = path + ": entry " + std::to_string(i) + ": " + why;
-            return LoadResult::kBad;
-        }
-        parsed.push_back(std::move(e));
-    }
-    json_t *until = json_object_get(root.get(), "learned_until");
-    if (until && !json_is_integer(until)) {
-        error = path + ": \"learned_until\" is not a whole number";
-        return LoadResult::kBad;
-    }
-    // Only a wholly good file is used.
-    for (const auto &e : parsed)
-        est.restore(e);
-    est.learned_until = until ? json_integer_value(until) : 0;
-    return LoadResult::kLoaded;
+    return read_root(root.get(), "estimate store", est, error);
 }
 
 bool save_estimates(const std::string &path, const RuntimeEstimator &est, std::string &error)

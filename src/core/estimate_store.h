@@ -13,6 +13,7 @@
 // (the caller keeps the file aside: damaged_file.h).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "runtime_estimator.h"
@@ -25,6 +26,10 @@ enum class LoadResult { kLoaded, kMissing, kBad };
 // syntax is broken); the estimator is then empty.  kMissing is not an
 // error (first start).
 LoadResult load_estimates(const std::string &path, RuntimeEstimator &est, std::string &error);
+
+// The same from bytes already read (never kMissing); messages name
+// "estimate store" instead of a path.
+LoadResult parse_estimates(const char *data, std::size_t size, RuntimeEstimator &est, std::string &error);
 
 // Returns false and sets `error` if the file cannot be written; the old
 // file is then left as it was.

@@ -29,7 +29,13 @@ struct RunHistory {
     std::int64_t last[2] = {0, 0};  // most recent first; 0 = none
     std::uint32_t runs = 0;         // runs seen (saturating)
     std::uint64_t stamp = 0;        // update order, for eviction
-    double mean() const { return runs >= 2 && last[1] ? (last[0] + last[1]) / 2.0 : last[0]; }
+    // In double: two runtimes near INT64_MAX (a damaged store) would
+    // overflow a signed sum.
+    double mean() const
+    {
+        return runs >= 2 && last[1] ? (static_cast<double>(last[0]) + static_cast<double>(last[1])) / 2.0
+                                    : static_cast<double>(last[0]);
+    }
 };
 
 enum class EstimateOrigin { kLimit, kJobHistory, kUserHistory };

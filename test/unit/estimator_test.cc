@@ -178,7 +178,28 @@ TEST_F(StoreTest, TruncatedCorruptOrForeignFilesAreRefusedWhole)
         EXPECT_FALSE(err.empty());
         EXPECT_NE(err.find(path_), std::string::npos) << err;  // names the file
         EXPECT_EQ(e.size(), 0u);                                // an empty start
+        // The same bytes in memory (what the fuzz target feeds): the same verdict.
+        e.record(7, "x", "y", 9, 0, false);
+        EXPECT_EQ(parse_estimates(text.data(), text.size(), e, err), LoadResult::kBad) << text;
+        EXPECT_EQ(e.size(), 0u);
     }
+    RuntimeEstimator e;
+    ASSERT_EQ(parse_estimates(full.data(), full.size(), e, err), LoadResult::kLoaded) << err;
+    EXPECT_EQ(e.estimate(1000, "phys", "sim", 3600, DurationSource::kHistory, 1).seconds, 100);
+}
+
+// Two runtimes near INT64_MAX in a store overflowed the mean's signed sum
+// (undefined: the sanitizer build stops; found by reading what the fuzz
+// target reaches, the input is in test/fuzz/corpus/estimate_store).
+TEST(Estimator, MeanOfTheLargestRuntimesDoesNotOverflow)
+{
+    const std::string text = "{\"format\":\"tailfold-estimates\",\"version\":1,\"entries\":[{\"uid\":1,"
+                             "\"account\":\"a\",\"name\":\"b\",\"runs\":2,"
+                             "\"last\":[9223372036854775807,9223372036854775807]}]}";
+    RuntimeEstimator e;
+    std::string err;
+    ASSERT_EQ(parse_estimates(text.data(), text.size(), e, err), LoadResult::kLoaded) << err;
+    EXPECT_EQ(e.estimate(1, "a", "b", 0, DurationSource::kHistory, 1).seconds, 9223372036854775807.0);
 }
 
 TEST_F(StoreTest, EmptyFileOrDirectoryIsSaidPlainly)

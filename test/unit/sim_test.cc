@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 
@@ -80,6 +81,34 @@ TEST(SwfReader, NamesWhatIsWrong)
     EXPECT_EQ(why, "no processor count (fields 5 and 8)");
 }
 
+// Values no trace has: a double cast to an integer type it does not fit
+// is undefined (UBSan stopped on a user of 1.3e77, found by test/fuzz/run
+// swf_reader), and half a processor became a job of none.
+TEST(SwfReader, RefusesNumbersOutOfRange)
+{
+    SimJob j;
+    std::string why;
+    const struct {
+        const char *line, *why;
+    } cases[] = {
+        {"1 0 0 50 4 -1 -1 4 600 -1 1 1.3e77 1 1 1 -1 -1 -1", "field 12 (user) is too large"},
+        {"1 1e300 0 50 4 -1 -1 4 600 -1 1 1 1 1 1 -1 -1 -1", "field 2 (submit time) is too large"},
+        {"1 0 0 50 4 -1 -1 4 1e12 -1 1 1 1 1 1 -1 -1 -1", "field 9 (requested time) is too large"},
+        {"1 0 0 50 4 -1 -1 nan 600 -1 1 1 1 1 1 -1 -1 -1", "field 8 'nan' is not a number"},
+        {"1 0 0 inf 4 -1 -1 4 600 -1 1 1 1 1 1 -1 -1 -1", "field 4 'inf' is not a number"},
+        {"1 0 0 50 0.5 -1 -1 -1 600 -1 1 1 1 1 1 -1 -1 -1", "no processor count (fields 5 and 8)"},
+    };
+    for (const auto &c : cases) {
+        EXPECT_FALSE(parse_swf_line(c.line, j, why)) << c.line;
+        EXPECT_EQ(why, c.why);
+    }
+    // The largest of each still reads.
+    ASSERT_TRUE(parse_swf_line("9e15 0 0 50 4294967295 -1 -1 -1 600 -1 1 4294967295 1 1 1 -1 -1 -1", j, why))
+        << why;
+    EXPECT_EQ(j.cpus, 4294967295u);
+    EXPECT_EQ(j.user, 4294967295u);
+}
+
 TEST(SwfReader, ReadsAGzipTraceReportsBadLinesAndBigJobs)
 {
     const std::string path = temp_path("tailfold-sim-test.swf.gz");
@@ -105,6 +134,33 @@ TEST(SwfReader, ReadsAGzipTraceReportsBadLinesAndBigJobs)
     EXPECT_NE(warn.str().find("job 2 asks for 16 CPUs, the machine has 8: skipped"), std::string::npos);
     std::remove(path.c_str());
     EXPECT_FALSE(read_swf(path, 0, w, warn, err));
+}
+
+// zlib's message belongs to the gzFile: it was read after gzclose() had
+// freed it (found by test/fuzz/run swf_reader; the sanitizer build of this
+// test reports the use after free).  It also starts with the path, which
+// the message then gave twice.
+TEST(SwfReader, NamesZlibsErrorForADamagedGzip)
+{
+    const std::string path = temp_path("tailfold-sim-damaged.swf.gz");
+    gzFile gz = gzopen(path.c_str(), "wb");
+    ASSERT_TRUE(gz);
+    gzputs(gz, (swf(1, 10, 5, 2, 60) + "\n").c_str());
+    gzclose(gz);
+    std::string bytes;
+    {
+        std::ifstream in(path, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    ASSERT_GT(bytes.size(), 8u);
+    bytes[bytes.size() - 8] ^= 0x55;  // the trailer's CRC-32 no longer matches
+    std::ofstream(path, std::ios::binary) << bytes;
+    Workload w;
+    std::ostringstream warn;
+    std::string err;
+    EXPECT_FALSE(read_swf(path, 0, w, warn, err));
+    EXPECT_EQ(err, path + ": incorrect data check (a damaged .gz?)");
+    std::remove(path.c_str());
 }
 
 TEST(Metrics, PercentileIsNearestRank)

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ostream>
@@ -22,7 +23,8 @@ bool to_number(const std::string &s, double &v)
     char *end = nullptr;
     errno = 0;
     v = std::strtod(s.c_str(), &end);
-    return errno == 0 && end && *end == '\0';
+    // strtod also reads "nan" and "inf", which are no trace's numbers.
+    return errno == 0 && end && *end == '\0' && std::isfinite(v);
 }
 
 // "; MaxProcs: 338" -> 338 (0 if absent or not a number).
@@ -55,6 +57,25 @@ bool parse_swf_line(const std::string &line, SimJob &job, std::string &why)
         return false;
     }
     auto field = [&](int n) { return f[n - 1]; };
+    // Bounds keep every cast below defined and later sums far from
+    // overflowing (as the sacct reader's): a century of seconds, 32-bit
+    // counts and ids.
+    constexpr double kMaxSeconds = 100.0 * 366 * 86400, kMax32 = 4294967295.0;
+    struct Bound {
+        int field;
+        double max;
+        const char *what;
+    };
+    for (const Bound &b : {Bound{1, 9e15, "job number"}, Bound{2, kMaxSeconds, "submit time"},
+                           Bound{3, kMaxSeconds, "wait time"}, Bound{4, kMaxSeconds, "run time"},
+                           Bound{5, kMax32, "processors"}, Bound{8, kMax32, "requested processors"},
+                           Bound{9, kMaxSeconds, "requested time"}, Bound{12, kMax32, "user"},
+                           Bound{13, kMax32, "group"}, Bound{14, kMax32, "executable"}}) {
+        if (field(b.field) > b.max) {
+            why = "field " + std::to_string(b.field) + " (" + b.what + ") is too large";
+            return false;
+        }
+    }
     if (field(2) < 0) {
         why = "no submit time (field 2)";
         return false;
@@ -64,7 +85,7 @@ bool parse_swf_line(const std::string &line, SimJob &job, std::string &why)
         return false;
     }
     const double cpus = field(8) > 0 ? field(8) : field(5);
-    if (cpus <= 0 || cpus > 4e9) {
+    if (cpus < 1) {  // 0.5 processors would become a job of none
         why = "no processor count (fields 5 and 8)";
         return false;
     }
@@ -131,12 +152,16 @@ bool read_swf(const std::string &path, std::uint32_t machine_cpus, Workload &out
         line.clear();
     }
     int gz_err = 0;
-    const char *msg = gzerror(gz, &gz_err);
-    gzclose(gz);
-    if (gz_err != Z_OK && gz_err != Z_STREAM_END) {
-        error = path + ": " + (msg ? msg : "read error") + " (a damaged .gz?)";
-        return false;
+    const char *msg = gzerror(gz, &gz_err);  // owned by `gz`: copied before gzclose frees it
+    const bool damaged = gz_err != Z_OK && gz_err != Z_STREAM_END;
+    if (damaged) {
+        // zlib's message starts with the path already (but "out of memory").
+        const std::string why = msg ? msg : "read error";
+        error = (why.compare(0, path.size(), path) == 0 ? why : path + ": " + why) + " (a damaged .gz?)";
     }
+    gzclose(gz);
+    if (damaged)
+        return false;
     if (!out.machine_cpus)
         out.machine_cpus = header_procs ? header_procs : header_nodes;
     if (!out.machine_cpus)

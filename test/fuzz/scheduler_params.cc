@@ -1,0 +1,23 @@
+// Fuzz target: SchedulerParameters, as sched/tailfold reads it.
+// GPL-2.0-or-later.
+#include <string>
+
+#include "src/core/backfill_params.h"
+#include "test/fuzz/fuzz_check.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    const std::string text(reinterpret_cast<const char *>(data), size);
+    tailfold::BackfillParams p;
+    p.window_min = 7;  // a marker: a failed parse must leave `p` as it was
+    std::string error;
+    if (!tailfold::parse_backfill_params(text.c_str(), p, error)) {
+        FUZZ_CHECK(!error.empty());
+        FUZZ_CHECK(p.window_min == 7);
+        return 0;
+    }
+    // What the pass relies on: it divides by the resolution and sleeps
+    // for the interval.
+    FUZZ_CHECK(p.interval_s >= 1 && p.resolution_s >= 1 && p.window_min >= 1 && p.max_time_s >= 1);
+    return 0;
+}
