@@ -110,6 +110,7 @@ void RuntimeEstimator::evict()
     const std::size_t drop = stamps.size() - std::min<std::size_t>(keep, stamps.size());
     if (!drop)
         return;
+    ++evictions_;
     std::nth_element(stamps.begin(), stamps.begin() + (drop - 1), stamps.end());
     const std::uint64_t cut = stamps[drop - 1];
     for (auto it = jobs_.begin(); it != jobs_.end();)

@@ -64,6 +64,9 @@ class RuntimeEstimator {
 
     std::size_t size() const { return jobs_.size() + users_.size(); }
     void set_max_entries(std::uint32_t n);
+    // How many times entries were dropped to stay within max_entries
+    // (estimates of any user may have changed then).
+    std::uint64_t evictions() const { return evictions_; }
     void clear();  // also resets learned_until
 
     // For the store: every entry.  An entry with an empty account and name
@@ -89,6 +92,7 @@ class RuntimeEstimator {
 
     std::uint32_t max_;
     std::uint64_t clock_ = 0;
+    std::uint64_t evictions_ = 0;
     std::unordered_map<std::string, RunHistory> jobs_;
     std::unordered_map<std::uint32_t, RunHistory> users_;
 };

@@ -1,5 +1,6 @@
 // Unit tests: runtime estimates and their store.
 #include "src/core/damaged_file.h"
+#include "src/core/estimate_memo.h"
 #include "src/core/estimate_store.h"
 #include "src/core/runtime_estimator.h"
 
@@ -7,6 +8,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <random>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -264,4 +267,76 @@ TEST_F(StoreTest, SizeBoundHoldsAfterReload)
     // The most recent job survives the bound.
     EXPECT_EQ(small.estimate(2999 % 50, "a", "job2999", 0, DurationSource::kHistory, 1).origin,
               EstimateOrigin::kJobHistory);
+}
+
+// The memo of expected runtimes may forget an answer, never give a stale one.
+TEST(EstimateMemo, AnswersOnlyForTheSameJobLimitAndUserState)
+{
+    EstimateMemo m;
+    Estimate e, got;
+    e.seconds = 42;
+    e.origin = EstimateOrigin::kJobHistory;
+    EXPECT_FALSE(m.find(7, 1000, 600, got));
+    m.put(7, 1000, 600, e);
+    ASSERT_TRUE(m.find(7, 1000, 600, got));
+    EXPECT_EQ(got.seconds, 42);
+    EXPECT_EQ(got.origin, EstimateOrigin::kJobHistory);
+    EXPECT_FALSE(m.find(7, 1000, 660, got));                           // limit changed
+    EXPECT_FALSE(m.find(7 + EstimateMemo::kMinSlots, 1000, 600, got));  // another job, same slot
+    m.invalidate_user(1001);
+    EXPECT_TRUE(m.find(7, 1000, 600, got));  // someone else learned something
+    m.invalidate_user(1000);
+    EXPECT_FALSE(m.find(7, 1000, 600, got));
+    m.put(7, 1000, 600, e);
+    m.invalidate();
+    EXPECT_FALSE(m.find(7, 1000, 600, got));
+}
+
+TEST(EstimateMemo, RandomUseNeverGivesAStaleAnswerAndGrows)
+{
+    // Reference: the answer each (job, user) would get now; bumped per
+    // user when "learning" and for everyone at invalidate().
+    std::mt19937 rng(20261122);
+    EstimateMemo m;
+    std::map<std::uint32_t, std::uint32_t> user_of;
+    std::map<std::uint32_t, int> version;  // per user
+    int global = 0;
+    auto truth = [&](std::uint32_t job) { return double(job) * 1000 + version[user_of[job]] * 10 + global; };
+    int hits = 0;
+    for (int step = 0; step < 200000; ++step) {
+        const std::uint32_t job = 1 + rng() % 5000, uid = job % 50;
+        user_of[job] = uid;
+        const int op = rng() % 100000;
+        if (op == 0) {
+            ++global;
+            m.invalidate();
+        } else if (op < 100) {
+            ++version[uid];
+            m.invalidate_user(uid);
+        } else {
+            Estimate got;
+            if (m.find(job, uid, 600, got)) {
+                ASSERT_EQ(got.seconds, truth(job)) << "stale answer for job " << job << " at step " << step;
+                ++hits;
+            } else {
+                Estimate e;
+                e.seconds = truth(job);
+                m.put(job, uid, 600, e);
+            }
+        }
+    }
+    EXPECT_GT(hits, 100000);                           // it does remember
+    EXPECT_GT(m.slots(), EstimateMemo::kMinSlots);     // 5000 live jobs made it grow
+}
+
+TEST(Estimator, CountsEvictions)
+{
+    RuntimeEstimator est(10);
+    for (int i = 0; i < 9; ++i)
+        est.record(1000 + i, "a", "j", 60, 0, false);  // 9 job + 9 user entries
+    EXPECT_GT(est.evictions(), 0u);
+    const auto before = est.evictions();
+    est.set_max_entries(1000);
+    est.record(1, "a", "j", 60, 0, false);
+    EXPECT_EQ(est.evictions(), before);
 }

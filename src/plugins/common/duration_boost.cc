@@ -10,6 +10,7 @@
 
 #include "src/core/damaged_file.h"
 #include "src/core/duration_factor.h"
+#include "src/core/estimate_memo.h"
 #include "src/core/estimate_store.h"
 
 namespace tf_duration {
@@ -20,6 +21,7 @@ std::mutex mu;  // guards everything below; taken after slurmctld's locks
 tailfold::DurationParams g_params;
 std::int64_t g_max_s = 7 * 86400;
 tailfold::RuntimeEstimator g_est;
+tailfold::EstimateMemo g_memo;  // answers of g_est under g_params, per job
 bool g_dirty = false;
 bool g_save_blocked = false;  // a damaged store could not be kept aside
 std::unordered_set<std::uint32_t> g_learned;  // finished jobs already counted
@@ -61,6 +63,7 @@ bool configure(const char *text, const char *what, OnBad on_bad)
     std::lock_guard<std::mutex> lk(mu);
     g_params = p;
     g_est.set_max_entries(p.store_max);
+    g_memo.invalidate();
     if (p.max_s)
         g_max_s = p.max_s;
     return true;
@@ -121,6 +124,7 @@ void load_store()
     }
     }
     g_est.set_max_entries(g_params.store_max);
+    g_memo.invalidate();
 }
 
 bool reload_store_if_changed()
@@ -144,6 +148,7 @@ bool reload_store_if_changed()
     seen = st.st_mtim;
     fresh.set_max_entries(g_params.store_max);
     g_est = std::move(fresh);
+    g_memo.invalidate();
     return true;
 }
 
@@ -177,11 +182,16 @@ void FinishedJobLearner::look_at(const job_record_t *job)
     seen_.insert(job->job_id);
     if (g_learned.count(job->job_id) || job->end_time <= g_learned_until)
         return;
+    const std::uint64_t evictions = g_est.evictions();
     g_est.record(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
                  job->end_time - job->start_time, limit_seconds(job->time_limit),
                  base == JOB_TIMEOUT);
     newest_ = std::max<std::int64_t>(newest_, job->end_time);
     g_dirty = true;
+    if (g_est.evictions() != evictions)
+        g_memo.invalidate();  // other users' entries went too
+    else
+        g_memo.invalidate_user(job->user_id);
 }
 
 FinishedJobLearner::~FinishedJobLearner()
@@ -201,22 +211,27 @@ void learn_finished_jobs()
     list_iterator_destroy(it);
 }
 
-tailfold::Estimate expected_runtime(const job_record_t *job)
+tailfold::Estimate expected_runtime(const job_record_t *job, Lookup use)
 {
     std::int64_t limit = limit_seconds(job->time_limit);
     if (!limit && job->part_ptr)
         limit = limit_seconds(job->part_ptr->max_time);
     std::lock_guard<std::mutex> lk(mu);
-    return g_est.estimate(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
-                          limit, g_params.source, g_params.history_runs);
+    tailfold::Estimate e;
+    if (use == Lookup::kMemo && g_memo.find(job->job_id, job->user_id, limit, e))
+        return e;
+    e = g_est.estimate(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
+                       limit, g_params.source, g_params.history_runs);
+    g_memo.put(job->job_id, job->user_id, limit, e);
+    return e;
 }
 
-std::int64_t weighted_boost(const job_record_t *job)
+std::int64_t weighted_boost(const job_record_t *job, Lookup use)
 {
     const tailfold::DurationParams p = params();
     if (!p.weight)
         return 0;
-    return tailfold::duration_boost(p, max_seconds(), expected_runtime(job).seconds);
+    return tailfold::duration_boost(p, max_seconds(), expected_runtime(job, use).seconds);
 }
 
 }  // namespace tf_duration

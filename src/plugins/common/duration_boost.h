@@ -72,9 +72,13 @@ class FinishedJobLearner {
 };
 
 // The expected runtime of a job, and where it came from.  Job lock held.
-tailfold::Estimate expected_runtime(const job_record_t *job);
+// kMemo may answer from the memo (src/core/estimate_memo.h): for periodic
+// passes.  kFresh looks it up again: for a new or just updated job, whose
+// name or account may have changed.
+enum class Lookup { kMemo, kFresh };
+tailfold::Estimate expected_runtime(const job_record_t *job, Lookup use = Lookup::kMemo);
 
 // The weighted boost of a job (what is added to its priority).  Job lock held.
-std::int64_t weighted_boost(const job_record_t *job);
+std::int64_t weighted_boost(const job_record_t *job, Lookup use = Lookup::kMemo);
 
 }  // namespace tf_duration

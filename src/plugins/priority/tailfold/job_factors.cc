@@ -127,7 +127,7 @@ static priority_factors_object_t *reset_factors(job_record_t *job, bool with_tre
     return f;
 }
 
-std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked)
+std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_duration::Lookup use)
 {
     // An operator's priority (and a hold, priority 0) stands.
     if (job->direct_set_prio && job->priority > 0) {
@@ -150,7 +150,7 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked)
     JobFacts j = job_facts(job, with_tres);
     j.fairshare = s.weights.fairshare ? job_fairshare(job) : 0;
     if (s.duration.weight)
-        j.expected_runtime_s = tf_duration::expected_runtime(job).seconds;
+        j.expected_runtime_s = tf_duration::expected_runtime(job, use).seconds;
     JobPriority calc(s, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)});
     priority_factors_object_t *f = reset_factors(job, with_tres);
     const WeightedFactors w =

@@ -10,6 +10,8 @@
 // priority_tailfold.cc holds the plugin symbols and nothing else.
 #pragma once
 
+#include "src/plugins/common/duration_boost.h"
+
 #include "src/plugins/common/slurm_cxx.h"
 
 extern "C" {
@@ -51,7 +53,10 @@ bool load_config(bool at_startup);
 // job_factors.cc: recompute a job's priority (and priority_array and
 // prio_factors) at `now`.  The caller holds the job write lock and, if
 // assoc_locked, an assoc_mgr read (or write) lock on assoc and qos.
-std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked);
+// `use`: kFresh when slurmctld asks (a new or updated job), kMemo in the
+// periodic pass (see tf_duration::expected_runtime).
+std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked,
+                           tf_duration::Lookup use = tf_duration::Lookup::kMemo);
 // Recalculation of one job in a pass: skips held, non-pending (unless
 // CALCULATE_RUNNING) and power-up jobs, honours INCR_ONLY.
 void recalc_job(job_record_t *job, time_t now);

@@ -62,7 +62,7 @@ TF_PLUGIN_API uint32_t priority_p_set(uint32_t last_prio, job_record_t *job)
 {
     (void)last_prio;
     site_factor_g_set(job);  // first, so a new site factor counts
-    return tf_prio::job_priority(job, time(NULL), false);
+    return tf_prio::job_priority(job, time(NULL), false, tf_duration::Lookup::kFresh);
 }
 
 // assoc_clear: slurm.conf was re-read (no slurmctld lock held); otherwise

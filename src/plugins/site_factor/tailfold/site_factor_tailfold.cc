@@ -50,9 +50,12 @@ TF_PLUGIN_API void site_factor_p_reconfig(void)
     (void)tf_duration::configure(slurm_conf.site_factor_params, kParams, tf_duration::OnBad::kError);
 }
 
+// slurmctld calls this for a new job and after every job update (its name
+// or account may have changed): look the runtime up afresh.
 TF_PLUGIN_API void site_factor_p_set(job_record_t *job)
 {
-    job->site_factor = NICE_OFFSET + static_cast<uint32_t>(tf_duration::weighted_boost(job));
+    job->site_factor =
+        NICE_OFFSET + static_cast<uint32_t>(tf_duration::weighted_boost(job, tf_duration::Lookup::kFresh));
 }
 
 TF_PLUGIN_API void site_factor_p_update(void)
@@ -63,7 +66,7 @@ TF_PLUGIN_API void site_factor_p_update(void)
     while (void *p = list_next(it)) {
         auto *job = static_cast<job_record_t *>(p);
         if (IS_JOB_PENDING(job))
-            site_factor_p_set(job);
+            job->site_factor = NICE_OFFSET + static_cast<uint32_t>(tf_duration::weighted_boost(job));
     }
     list_iterator_destroy(it);
     tf_duration::save_store();
