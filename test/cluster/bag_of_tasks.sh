@@ -11,6 +11,9 @@
 #   history     tailfold, every limit 15 (no information), estimates learned
 #               from a first run of each task (job names give the task)
 # tailfold must finish within 10% of the lower bound and waste less than stock.
+# Three clusters run side by side (stock; limit then one-bit; history, which
+# first runs its teaching pass), each on its own ports: the tasks sleep, so
+# the machine's two cores are not what limits them.
 source "$(dirname "$0")/lib.sh"
 cluster_file=$top/test/cluster/bag-cluster.conf
 cpus=16
@@ -26,8 +29,11 @@ longest=$(( $(printf '%s\n' "${bag[@]}" | sort -n | tail -1) * scale ))
 bound=$(( work / cpus > longest ? work / cpus : longest ))
 log "bag: ${#bag[@]} tasks, work ${work} CPU-s, longest ${longest} s, lower bound ${bound} s"
 declare -A makespan_of waste_of
+results=$mc_dir/results
+mkdir -p "$mc_dir"
+: > "$results"
 
-# run NAME LIMIT_MODE: submit the bag, make it eligible, wait, measure.
+# run_bag NAME LIMIT_MODE (in a variant's subshell, SLURM_CONF set): submit the bag, make it eligible, wait, measure.
 run_bag() {
     local name=$1 mode=$2 ids=() i d lim
     # The partition is down while the bag is submitted and comes up in one
@@ -60,41 +66,58 @@ run_bag() {
     local ms used
     ms=$(awk -v t0="$t0" '{ if ($2 > m) m = $2 } END { print m - t0 }' <<<"$ends")
     used=$(awk '{ s += $2 - $1 } END { print s }' <<<"$ends")
-    makespan_of[$name]=$ms
-    waste_of[$name]=$(awk -v u="$used" -v c=$cpus -v m="$ms" 'BEGIN { printf "%.3f", 1 - u / (c * m) }')
-    log "$name: makespan ${ms} s = $(awk -v m="$ms" -v b=$bound 'BEGIN { printf "%.2f", m / b }') x bound, waste ${waste_of[$name]}"
+    local waste
+    waste=$(awk -v u="$used" -v c=$cpus -v m="$ms" 'BEGIN { printf "%.3f", 1 - u / (c * m) }')
+    echo "$name $ms $waste" >> "$results"
+    log "$name: makespan ${ms} s = $(awk -v m="$ms" -v b=$bound 'BEGIN { printf "%.2f", m / b }') x bound, waste $waste"
 }
 
 within_10pct() { awk -v m="${makespan_of[$1]}" -v b=$bound 'BEGIN { exit !(m <= 1.10 * b) }'; }
 wastes_less() { awk -v a="${waste_of[$1]}" -v b="${waste_of[stock]}" 'BEGIN { exit !(a < b) }'; }
 
-# Stock Slurm.
-cluster_up --cluster-file "$cluster_file" --set PriorityType=priority/multifactor \
-    --set SchedulerType=sched/backfill >/dev/null
-run_bag stock exact
-mc down --dir "$mc_dir" >/dev/null
+# variant NAME PORT_OFFSET minicluster-options...: a cluster of its own
+# (run/test/bag_of_tasks/NAME), in the current (sub)shell.
+variant() {
+    local name=$1 off=$2; shift 2
+    mc_dir=$top/run/test/$test_name/$name test_name="$test_name/$name"
+    mc up --dir "$mc_dir" --port-base $((port_base + off)) --fresh --cluster-file "$cluster_file" "$@" >/dev/null
+    export SLURM_CONF=$mc_dir/etc/slurm.conf
+}
 
-# tailfold, from the limits (exact, then one bit).
-cluster_up --cluster-file "$cluster_file" \
-    --set PriorityParameters=duration_weight=100000,duration_source=limit >/dev/null
-run_bag limit exact
-run_bag one-bit onebit
-# tailfold from history: limits say nothing; a first pass teaches.  The
-# tasks' real runtimes are 10 s to 2 min here (scaled), so the factor's
-# lower bound comes down from its default minute.
-sed -i 's/^PriorityParameters=.*/PriorityParameters=duration_weight=100000,duration_source=auto,duration_history_runs=1,duration_min=5s/' \
-    "$mc_dir/etc/slurm.conf"
-scontrol reconfigure
-teach=()
-for d in 1 2 5 12; do teach+=("$(submit alice -n 1 -t 15 -J "task$d" --wrap "sleep $((d * scale))")"); done
-wait_queue_empty $((longest * 3)) || fail "history: the teaching pass did not finish"
-# Learned at the next priority pass (PriorityCalcPeriod=1).
-store=$mc_dir/state/tailfold_estimates.json
-for _ in $(seq 90); do
-    [ "$(python3 -c 'import json,sys; print(sum(1 for e in json.load(open(sys.argv[1]))["entries"] if e.get("name", "").startswith("task")))' "$store" 2>/dev/null)" -ge 4 ] 2>/dev/null && break
-    sleep 1
+run_history() {
+    # Limits say nothing; a first pass teaches.  The tasks' real runtimes
+    # are 10 s to 2 min here (scaled), so the factor's lower bound comes
+    # down from its default minute.
+    variant history 60 --set PriorityParameters=duration_weight=100000,duration_source=auto,duration_history_runs=1,duration_min=5s
+    local teach=() d store=$mc_dir/state/tailfold_estimates.json
+    for d in 1 2 5 12; do teach+=("$(submit alice -n 1 -t 15 -J "task$d" --wrap "sleep $((d * scale))")"); done
+    wait_queue_empty $((longest * 3)) || fail "history: the teaching pass did not finish"
+    # Learned at the next priority pass (PriorityCalcPeriod=1).
+    for _ in $(seq 90); do
+        [ "$(python3 -c 'import json,sys; print(sum(1 for e in json.load(open(sys.argv[1]))["entries"] if e.get("name", "").startswith("task")))' "$store" 2>/dev/null)" -ge 4 ] 2>/dev/null && break
+        sleep 1
+    done
+    run_bag history flat
+}
+
+names=(stock tailfold history)
+trap 'for n in "${names[@]}"; do mc down --dir "$mc_dir/$n" >/dev/null 2>&1 || true; done' EXIT
+( variant stock 0 --set PriorityType=priority/multifactor --set SchedulerType=sched/backfill
+  run_bag stock exact ) > "$mc_dir/stock.out" 2>&1 &
+( variant tailfold 30 --set PriorityParameters=duration_weight=100000,duration_source=limit
+  run_bag limit exact
+  run_bag one-bit onebit ) > "$mc_dir/tailfold.out" 2>&1 &
+( run_history ) > "$mc_dir/history.out" 2>&1 &
+wait
+for n in "${names[@]}"; do
+    cat "$mc_dir/$n.out"
+    failures=$((failures + $(grep -c 'FAIL:' "$mc_dir/$n.out" || true)))
+    mc down --dir "$mc_dir/$n" >/dev/null 2>&1 || true
 done
-run_bag history flat
+while read -r name ms waste; do makespan_of[$name]=$ms waste_of[$name]=$waste; done < "$results"
+for r in stock limit one-bit history; do
+    [ -n "${makespan_of[$r]:-}" ] || { fail "$r: no makespan measured"; makespan_of[$r]=999999 waste_of[$r]=1; }
+done
 
 for r in limit one-bit history; do
     check "$r: makespan ${makespan_of[$r]} s within 10% of the lower bound $bound s" within_10pct "$r"
