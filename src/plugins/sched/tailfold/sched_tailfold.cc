@@ -16,6 +16,7 @@
 // only read the configuration and start or wake the threads.
 #include "sched_glue.h"
 
+#include <malloc.h>
 #include <pthread.h>
 
 #include <string>
@@ -62,6 +63,10 @@ void backfill_cycle(void *)
     if (tf_sched::params().runtime == tailfold::PlanRuntime::kPredicted)
         tf_duration::reload_store_if_changed();
     tf_sched::backfill_pass();
+    // The pass built its queue and timeline in this thread's malloc arena
+    // and freed them; give the pages back, so slurmctld's resident size
+    // does not keep the peak of the largest pass between passes.
+    malloc_trim(0);
 }
 
 // The learned runtimes come from the duration_* keys of whichever tailfold
