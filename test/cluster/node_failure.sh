@@ -58,7 +58,7 @@ none_alive() { [ -z "$(alive_pids "$@")" ]; }
 #    its old copy was killed ("Duplicate jobid", tf2 DRAIN, the job held:
 #    2 of 4 runs by hand), which needs a resume and a release.
 b3=$(submit alice -J block3 -w tf3 -n 4 -t 10 --wrap 'sleep 600')
-b4=$(submit alice -J block4 -w tf4 -n 4 -t 10 --wrap 'sleep 600')
+submit alice -J block4 -w tf4 -n 4 -t 10 --wrap 'sleep 600' >/dev/null
 fill=$(submit alice -J fill -w tf1 -n 4 -t 10 --wrap 'sleep 600')
 wait_until 20 is_state "$fill" RUNNING || fail "the filler did not start"
 req=$(submit alice -J req --requeue -n 2 -t 5 --wrap 'sleep 600')
