@@ -20,6 +20,14 @@ made_by_us() { ours | grep -E "tf[bv]?$port_base|tfp${port_base}n| 10\.213\.$x\.
 leftovers() {  # what: fail unless nothing of ours is there
     local left procs
     left=$(made_by_us) procs=$(marked_processes "$mc_dir")
+    # A daemon the killed up had forked but not yet exec'd starts after
+    # down has looked, finds its directories gone and exits: give such
+    # stragglers a few seconds before calling them left over.
+    for _ in $(seq 30); do
+        [ -n "$procs" ] || break
+        sleep 0.2
+        procs=$(marked_processes "$mc_dir")
+    done
     check "$1: no namespace, link or address left${left:+ (left: $(echo $left))}" test -z "$left"
     check "$1: no process left${procs:+ (PIDs $(echo $procs))}" test -z "$procs"
     check "$1: no record left in $mc_dir/containers" test ! -s "$mc_dir/containers/made"
