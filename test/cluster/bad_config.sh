@@ -155,7 +155,11 @@ for t in 10 60; do
 done
 set_conf PriorityParameters "$good_prio"
 
-cycles() { sdiag | awk '/^Backfilling stats/ { b = 1 } b && /Total cycles:/ { print $NF; exit }'; }
+cycles() {  # sdiag read whole first: see usage_of in ctld_restart.sh
+    local out
+    out=$(sdiag) || return 1
+    awk '/^Backfilling stats/ { b = 1 } b && /Total cycles:/ { print $NF; exit }' <<<"$out"
+}
 cycles_in() {  # seconds: backfill passes counted by sdiag in that time
     local a b
     a=$(cycles); sleep "$1"; b=$(cycles)

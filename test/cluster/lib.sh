@@ -2,7 +2,10 @@
 #
 # Each test brings up its own mini-cluster (tools/minicluster) in its own
 # directory and ports, and takes it down on exit, whatever happens.
-set -euo pipefail
+set -eEuo pipefail
+# set -e ends a test at an unchecked failing command; say which, so a test
+# never stops without a word (-E: also inside functions and $(...)).
+trap 'echo "[$test_name] FAIL: line $LINENO: \"$BASH_COMMAND\" exited with status $?" >&2' ERR
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 test_name=$(basename "$0" .sh)
 # run-all gives each test its own port base; a test run alone uses 18000.
