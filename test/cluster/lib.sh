@@ -4,8 +4,12 @@
 # directory and ports, and takes it down on exit, whatever happens.
 set -eEuo pipefail
 # set -e ends a test at an unchecked failing command; say which, so a test
-# never stops without a word (-E: also inside functions and $(...)).
-trap 'echo "[$test_name] FAIL: line $LINENO: \"$BASH_COMMAND\" exited with status $?" >&2' ERR
+# never stops without a word.  -E: also inside functions.  Only in the
+# test's own process: a command failing inside $(...) ends nothing by
+# itself (test -z "$(grep ...)" is a normal check); if the substitution's
+# status matters, the assignment that takes it fails here.
+trap '_tf_status=$?; [ "$BASHPID" != "$$" ] ||
+    echo "[$test_name] FAIL: line $LINENO: \"$BASH_COMMAND\" exited with status $_tf_status" >&2' ERR
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 test_name=$(basename "$0" .sh)
 # run-all gives each test its own port base; a test run alone uses 18000.
