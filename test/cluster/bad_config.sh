@@ -155,11 +155,8 @@ for t in 10 60; do
 done
 set_conf PriorityParameters "$good_prio"
 
-cycles() {  # sdiag read whole first: see usage_of in ctld_restart.sh
-    local out
-    out=$(sdiag) || return 1
-    awk '/^Backfilling stats/ { b = 1 } b && /Total cycles:/ { print $NF; exit }' <<<"$out"
-}
+# awk reads to the end: see usage_of in ctld_restart.sh.
+cycles() { sdiag | awk '/^Backfilling stats/ { b = 1 } b && !n && /Total cycles:/ { print $NF; n = 1 }'; }
 cycles_in() {  # seconds: backfill passes counted by sdiag in that time
     local a b
     a=$(cycles); sleep "$1"; b=$(cycles)

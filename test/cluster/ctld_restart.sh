@@ -29,15 +29,13 @@ wait_pass_after() {  # time: until a priority pass has run after it
     while [ "$(last_ran)" -le "$1" ]; do [ $SECONDS -lt $end ] || return 1; sleep 0.5; done
 }
 # UsageRaw of USER's association (scontrol prints it with two decimals).
-# Read whole before awk looks at it: awk leaves at the first match, and a
-# scontrol still writing into the closed pipe would die of SIGPIPE, which
-# pipefail turns into a silent exit of the test.
+# awk reads to the end rather than leaving at the first match: a scontrol
+# still writing into a closed pipe dies of SIGPIPE, which pipefail turns
+# into a failed test.
 usage_of() {
-    local out
-    out=$(scontrol show assoc_mgr flags=assoc) || return 1
-    awk -v u="UserName=$1[( ]" '
+    scontrol show assoc_mgr flags=assoc | awk -v u="UserName=$1[( ]" '
         /^ClusterName=/ { on = $0 ~ u }
-        on && /UsageRaw\/Norm\/Efctv=/ { split($0, a, "="); split(a[2], b, "/"); print b[1]; exit }' <<<"$out"
+        on && !found && /UsageRaw\/Norm\/Efctv=/ { split($0, a, "="); split(a[2], b, "/"); print b[1]; found = 1 }'
 }
 jobs_table() { squeue -h -t PD,R -o '%i %T' | sort; }
 start_of() { squeue -h -j "$1" -o %S; }
@@ -76,7 +74,7 @@ check_after() {
     local label=$1 u0=$2 p0=$3 p1 u1 want
     wait_pass_after "$p0" || fail "$label: no priority pass after the restart"
     p1=$(last_ran)
-    for _ in 1 2 3 4 5; do u1=$(usage_of alice) && break; sleep 1; done
+    u1=$(usage_of alice)
     want=$(decayed "$u0" $((p1 - p0)))
     log "$label: alice's usage $u0 at $p0, $u1 at $p1 (decayed once: $want, twice: $(decayed "$u0" $((2 * (p1 - p0)))))"
     check "$label: alice's usage decayed once over the $((p1 - p0)) s between passes" near "$u1" "$want" 0.02
