@@ -102,15 +102,23 @@ run_history() {
 
 names=(stock tailfold history)
 trap 'for n in "${names[@]}"; do mc down --dir "$mc_dir/$n" >/dev/null 2>&1 || true; done' EXIT
-( variant stock 0 --set PriorityType=priority/multifactor --set SchedulerType=sched/backfill
+declare -A part
+( test_part_here
+  variant stock 0 --set PriorityType=priority/multifactor --set SchedulerType=sched/backfill
   run_bag stock exact ) > "$mc_dir/stock.out" 2>&1 &
-( variant tailfold 30 --set PriorityParameters=duration_weight=100000,duration_source=limit
+part[stock]=$!
+( test_part_here
+  variant tailfold 30 --set PriorityParameters=duration_weight=100000,duration_source=limit
   run_bag limit exact
   run_bag one-bit onebit ) > "$mc_dir/tailfold.out" 2>&1 &
-( run_history ) > "$mc_dir/history.out" 2>&1 &
-wait
+part[tailfold]=$!
+( test_part_here; run_history ) > "$mc_dir/history.out" 2>&1 &
+part[history]=$!
 for n in "${names[@]}"; do
+    status=0
+    wait "${part[$n]}" || status=$?
     cat "$mc_dir/$n.out"
+    [ $status = 0 ] || fail "$n: its part of the test ended early with status $status"
     failures=$((failures + $(grep -c 'FAIL:' "$mc_dir/$n.out" || true)))
     mc down --dir "$mc_dir/$n" >/dev/null 2>&1 || true
 done

@@ -5,11 +5,16 @@
 set -eEuo pipefail
 # set -e ends a test at an unchecked failing command; say which, so a test
 # never stops without a word.  -E: also inside functions.  Only in the
-# test's own process: a command failing inside $(...) ends nothing by
-# itself (test -z "$(grep ...)" is a normal check); if the substitution's
-# status matters, the assignment that takes it fails here.
-trap '_tf_status=$?; [ "$BASHPID" != "$$" ] ||
+# test's own process, or in a subshell that runs a part of the test and
+# says so with test_part_here: a command failing inside $(...) ends nothing
+# by itself (test -z "$(grep ...)" is a normal check); if the
+# substitution's status matters, the assignment that takes it fails here.
+_tf_owner=$$
+trap '_tf_status=$?; [ "$BASHPID" != "$_tf_owner" ] ||
     echo "[$test_name] FAIL: line $LINENO: \"$BASH_COMMAND\" exited with status $_tf_status" >&2' ERR
+# test_part_here: this (background) subshell runs a part of the test; an
+# unchecked failing command here is named like one in the test itself.
+test_part_here() { _tf_owner=$BASHPID; }
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 test_name=$(basename "$0" .sh)
 # run-all gives each test its own port base; a test run alone uses 18000.
