@@ -66,8 +66,9 @@ cluster_up --set "$example" >/dev/null
 check "the example's SchedulerParameters load ($example)" \
     grep -q "backfill every 30s, window 1440 min, resolution 60s, 1 reservation(s), bf_runtime=limit" \
     "$mc_dir/log/slurmctld.log"
-cycles() { sdiag | awk '/Backfilling stats/{b=1} b && /Total cycles:/{print $3; exit}'; }
-sed -i 's/^SchedulerParameters=.*/SchedulerParameters=bf_interval=2/' "$SLURM_CONF"
+# awk reads to the end: a reader that leaves early can kill sdiag with SIGPIPE.
+cycles() { sdiag | awk '/Backfilling stats/{b=1} b && !n && /Total cycles:/{print $3; n=1}'; }
+mc conf --dir "$mc_dir" --set SchedulerParameters=bf_interval=2
 scontrol reconfigure
 sleep 1
 c1=$(cycles); sleep 5; c2=$(cycles)

@@ -29,12 +29,6 @@ pred_dir=$mc_dir/predicted
 slack=3
 trap 'for d in "$lim_dir" "$pred_dir"; do mc down --dir "$d" >/dev/null 2>&1 || true; done' EXIT
 
-on() { local d=$1; shift; SLURM_CONF=$d/etc/slurm.conf "$@"; }
-csub() {
-    local d=$1 user=$2; shift 2
-    (cd "$d/jobs" && runuser -u "$user" -- env SLURM_CONF="$d/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
-}
-ep() { case "$1" in ''|Unknown|None|N/A|NONE) echo - ;; *) date -d "$1" +%s ;; esac; }
 
 # The seeded history, as `sacct -P` prints it: R_S and V_S are the learned
 # runtimes of rlearn and shorty.

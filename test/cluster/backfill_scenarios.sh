@@ -38,24 +38,6 @@ tf_dir=$mc_dir/tailfold
 slack=3
 trap 'mc down --dir "$stock_dir" >/dev/null 2>&1 || true; mc down --dir "$tf_dir" >/dev/null 2>&1 || true' EXIT
 
-on() {  # on DIR command...
-    local d=$1; shift
-    SLURM_CONF=$d/etc/slurm.conf "$@"
-}
-csub() {  # csub DIR user sbatch-args...: prints the job id
-    local d=$1 user=$2; shift 2
-    (cd "$d/jobs" && runuser -u "$user" -- env SLURM_CONF="$d/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
-}
-ep() {  # a Slurm time (or Unknown/None/N/A) as seconds since the epoch, or -
-    case "$1" in ''|Unknown|None|N/A|NONE) echo - ;; *) date -d "$1" +%s ;; esac
-}
-wait_state() {  # DIR id state seconds
-    local end=$((SECONDS + $4))
-    until [ "$(on "$1" squeue -h -j "$2" -o %T 2>/dev/null)" = "$3" ]; do
-        [ $SECONDS -lt $end ] || return 1
-        sleep 0.2
-    done
-}
 # Jobs of DIR still in the queue, but those given.
 left_but() {  # DIR ids...
     local d=$1; shift

@@ -17,13 +17,7 @@ weight=10000 new_weight=20000 max_s=36000   # the largest partition MaxTime: 600
 good_prio=duration_weight=$weight,duration_source=limit
 good_sched=bf_interval=2,bf_resolution=1,bf_runtime=predicted   # predicted: reads PriorityParameters too
 
-set_conf() {  # KEY VALUE: replace the line, or add it
-    if grep -q "^$1=" "$SLURM_CONF"; then
-        sed -i "s|^$1=.*|$1=$2|" "$SLURM_CONF"
-    else
-        echo "$1=$2" >> "$SLURM_CONF"
-    fi
-}
+conf() { mc conf --dir "$mc_dir" "$@"; }   # --set Key=Value / --unset Key
 # Run a command; the slurmctld log lines written meanwhile go to $new_lines.
 logged() {
     local before rc=0
@@ -49,8 +43,7 @@ cluster_up --set "PriorityParameters=$good_prio" --set "SchedulerParameters=$goo
 # 1. Start-up.  refuses KEY VALUE NEEDLE WHAT: with KEY=VALUE, `minicluster
 #    restart` fails (slurmctld exits), and one line names NEEDLE.
 refuses() {
-    set_conf "$1" "$2"
-    if logged mc restart --dir "$mc_dir"; then
+    if logged mc restart --dir "$mc_dir" --set "$1=$2"; then
         fail "slurmctld started with $1=$2 ($4)"
         return
     fi
@@ -62,8 +55,7 @@ while IFS='|' read -r key value needle what; do
     [ -n "$key" ] || continue
     refuses "$key" "$value" "$needle" "$what"
     # Each case alone: the other lines good again.
-    set_conf PriorityParameters "$good_prio"
-    set_conf SchedulerParameters "$good_sched"
+    conf --set "PriorityParameters=$good_prio" --set "SchedulerParameters=$good_sched"
 done <<'EOF'
 PriorityParameters|duration_wieght=5|duration_wieght|unknown key
 PriorityParameters|duration_weight=abc|duration_weight=abc|not a number
@@ -86,8 +78,7 @@ EOF
 
 # site_factor/tailfold under priority/multifactor, which goes on without a
 # site factor plugin that fails: the plugin itself must stop slurmctld.
-set_conf PriorityType priority/multifactor
-set_conf PrioritySiteFactorPlugin site_factor/tailfold
+conf --set PriorityType=priority/multifactor --set PrioritySiteFactorPlugin=site_factor/tailfold
 while IFS='|' read -r value needle what; do
     refuses PrioritySiteFactorParameters "$value" "$needle" "site factor, $what"
 done <<'EOF'
@@ -95,7 +86,7 @@ duration_weight=lots|duration_weight=lots|not a number
 duration_wieght=5|duration_wieght|unknown key
 duration_weight=|duration_weight=:|empty value
 EOF
-set_conf PrioritySiteFactorParameters "$good_prio"
+conf --set "PrioritySiteFactorParameters=$good_prio"
 check "site_factor/tailfold starts with a good line" logged mc restart --dir "$mc_dir"
 
 # 2. Reconfigure.  The boost is seen in SITE of jobs that wait (partition
@@ -110,7 +101,7 @@ site_of_new_job() {  # limit_minutes: SITE of a job submitted now
 }
 # reconfigure_bad KEY VALUE NEEDLE: one line names it, slurmctld runs on.
 reconfigure_bad() {
-    set_conf "$1" "$2"
+    conf --set "$1=$2"
     logged scontrol reconfigure || fail "scontrol reconfigure with $1=$2 failed"
     local line
     line=$(grep -F -- "$3" <<<"$new_lines" | head -1 | sed 's/.*error: //')
@@ -124,7 +115,7 @@ check "site factor: SITE is the boost of weight $weight ($want)" test "$(site_of
 reconfigure_bad PrioritySiteFactorParameters "duration_weight=$new_weight,duration_source=sometimes" \
     duration_source=sometimes
 check "site factor: the last good weight stays for a new job" test "$(site_of_new_job 30)" = "$want"
-set_conf PrioritySiteFactorParameters "duration_weight=$new_weight,duration_source=limit"
+conf --set "PrioritySiteFactorParameters=duration_weight=$new_weight,duration_source=limit"
 logged scontrol reconfigure
 want=$(expected_boost 30 $new_weight $max_s)
 check "site factor: a good reconfigure takes effect (weight $new_weight: $want)" \
@@ -132,9 +123,8 @@ check "site factor: a good reconfigure takes effect (weight $new_weight: $want)"
 scancel -u alice
 
 # Then priority/tailfold and sched/tailfold.
-sed -i '/^PrioritySiteFactor/d' "$SLURM_CONF"
-set_conf PriorityType priority/tailfold
-check "priority/tailfold starts again with good lines" logged mc restart --dir "$mc_dir"
+check "priority/tailfold starts again with good lines" logged mc restart --dir "$mc_dir" \
+    --unset PrioritySiteFactorPlugin --unset PrioritySiteFactorParameters --set PriorityType=priority/tailfold
 for t in 10 60; do
     want=$(expected_boost $t $weight $max_s)
     check "SITE of a ${t}-minute job is the boost of weight $weight ($want)" \
@@ -153,7 +143,7 @@ for t in 10 60; do
     check "after the bad lines a new ${t}-minute job still gets weight $weight ($want)" \
         test "$(site_of_new_job $t)" = "$want"
 done
-set_conf PriorityParameters "$good_prio"
+conf --set "PriorityParameters=$good_prio"
 
 # awk reads to the end: see usage_of in ctld_restart.sh.
 cycles() { sdiag | awk '/^Backfilling stats/ { b = 1 } b && !n && /Total cycles:/ { print $NF; n = 1 }'; }
@@ -175,8 +165,8 @@ n=$(cycles_in 8)
 check "after the bad lines bf_interval=2 stays: $n backfill passes in 8 s (at least 3)" test "$n" -ge 3
 
 # A good line takes effect: the checks above could tell.
-set_conf PriorityParameters "duration_weight=$new_weight,duration_source=limit"
-set_conf SchedulerParameters "bf_interval=30,bf_resolution=1,bf_runtime=predicted"
+conf --set "PriorityParameters=duration_weight=$new_weight,duration_source=limit" \
+    --set SchedulerParameters=bf_interval=30,bf_resolution=1,bf_runtime=predicted
 logged scontrol reconfigure
 check "the good reconfigure logs no error" \
     test -z "$(grep -E 'error:|fatal:' <<<"$new_lines" | grep tailfold)"

@@ -34,7 +34,7 @@ last_decay() {
     python3 -c 'import struct, sys; print(struct.unpack(">qq", open(sys.argv[1], "rb").read())[0])' \
         "$state" 2>/dev/null
 }
-bob_usage() { sshare -a -h -P -o User,RawUsage | awk -F'|' '$1 == "bob" {print $2; exit}'; }
+bob_usage() { sshare -a -h -P -o User,RawUsage | awk -F'|' '$1 == "bob" && !n {print $2; n=1}'; }
 run_job() {  # user name: one short job, waited for
     submit "$1" -n 1 -t 5 -J "$2" --wrap 'sleep 1' >/dev/null
     wait_queue_empty 60 || fail "job $2 did not finish"

@@ -30,7 +30,7 @@ check "after a restart sprio shows the same boost" test "$(site_rows)" = "$rows"
 
 # 3. Learning: two runs of one job name are recorded in the store at the
 #    next pass (PriorityCalcPeriod=1).
-sed -i 's/^PriorityParameters=.*/PriorityParameters=duration_weight=10000,duration_source=history/' "$mc_dir/etc/slurm.conf"
+mc conf --dir "$mc_dir" --set PriorityParameters=duration_weight=10000,duration_source=history
 scontrol reconfigure
 scontrol update PartitionName=debug State=UP
 scancel -u alice

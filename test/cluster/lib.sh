@@ -48,6 +48,26 @@ submit() {
     (cd "$mc_dir/jobs" && runuser -u "$user" -- env SLURM_CONF="$SLURM_CONF" sbatch --parsable -o /dev/null "$@")
 }
 
+# Tests with two clusters side by side: on DIR command... runs a Slurm
+# command against DIR's cluster; csub DIR user sbatch-args... submits to it
+# and prints the job id.
+on() { local d=$1; shift; SLURM_CONF=$d/etc/slurm.conf "$@"; }
+csub() {
+    local d=$1 user=$2; shift 2
+    (cd "$d/jobs" && runuser -u "$user" -- env SLURM_CONF="$d/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
+}
+# ep TIME: a Slurm time as seconds since the epoch, or - (Unknown, None...).
+ep() { case "$1" in ''|Unknown|None|N/A|NONE) echo - ;; *) date -d "$1" +%s ;; esac; }
+
+# wait_state DIR id state seconds: until squeue shows the job in that state.
+wait_state() {
+    local end=$((SECONDS + $4))
+    until [ "$(on "$1" squeue -h -j "$2" -o %T 2>/dev/null)" = "$3" ]; do
+        [ $SECONDS -lt $end ] || return 1
+        sleep 0.2
+    done
+}
+
 # wait_queue_empty SECONDS
 wait_queue_empty() {
     local end=$((SECONDS + $1))

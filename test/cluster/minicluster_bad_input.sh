@@ -43,4 +43,27 @@ check "still nothing running" test -z "$(marked_processes "$mc_dir")"
 
 # 4. down on a directory where nothing runs is harmless.
 check "down with nothing running succeeds" mc down --dir "$mc_dir"
+
+# 5. conf edits slurm.conf as documented, and refuses what is not a setting
+#    without touching the file.
+cdir=$mc_dir/conf-edit
+mkdir -p "$cdir/etc"
+printf '%s\n' '# kept' PriorityType=priority/tailfold schedulerparameters=bf_interval=2 \
+    'NodeName=n1 CPUs=1' 'PartitionName=p Nodes=n1' PrioritySiteFactorPlugin=site_factor/tailfold \
+    > "$cdir/etc/slurm.conf"
+mc conf --dir "$cdir" --set SchedulerParameters=bf_interval=5 --unset PrioritySiteFactorPlugin
+check "conf replaces a key whatever its case, removes an unset one, keeps the rest" \
+    test "$(cat "$cdir/etc/slurm.conf")" = "$(printf '%s\n' '# kept' PriorityType=priority/tailfold \
+        'NodeName=n1 CPUs=1' 'PartitionName=p Nodes=n1' SchedulerParameters=bf_interval=5)"
+cp "$cdir/etc/slurm.conf" "$cdir/before"
+for bad in "--set PriorityType" "--set =x" "--unset PriorityType=x"; do
+    rc=0
+    # shellcheck disable=SC2086 # the option and its value are two words
+    out=$(mc conf --dir "$cdir" $bad 2>&1) || rc=$?
+    check "conf $bad fails (exit $rc) and says why: $out" test $rc -ne 0 -a -n "$out"
+    check "conf $bad leaves the file as it was" cmp -s "$cdir/before" "$cdir/etc/slurm.conf"
+done
+rc=0
+out=$(mc conf --dir "$mc_dir/none" --set A=1 2>&1) || rc=$?
+check "conf without a cluster fails (exit $rc) and says so" grep -q "run up first" <<<"$out"
 finish

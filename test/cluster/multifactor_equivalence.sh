@@ -13,10 +13,6 @@ stock_dir=$mc_dir/stock
 tf_dir=$mc_dir/tailfold
 trap 'mc down --dir "$stock_dir" >/dev/null 2>&1 || true; mc down --dir "$tf_dir" >/dev/null 2>&1 || true' EXIT
 
-on() {  # on DIR command...: a Slurm command against one cluster
-    local d=$1; shift
-    SLURM_CONF=$d/etc/slurm.conf "$@"
-}
 both_submit() {  # user sbatch-args...: the same job to both, ids must agree
     local user=$1; shift
     local a b

@@ -23,10 +23,9 @@ wait_pass_after() {
     while [ "$(pass_time)" -le "$1" ]; do [ $SECONDS -lt $end ] || return 1; sleep 1; done
 }
 restart_with() {  # PriorityType [--kill]
-    sed -i "s|^PriorityType=.*|PriorityType=$1|" "$mc_dir/etc/slurm.conf"
     local t
     t=$(date +%s)
-    mc restart --dir "$mc_dir" ${2:-} >/dev/null
+    mc restart --dir "$mc_dir" --set "PriorityType=$1" ${2:-} >/dev/null
     wait_pass_after "$t" || fail "no priority pass within 100 s of the restart with $1"
 }
 sprio_rows() { sprio -h -o '%i|%r|%u|%Y|%S|%A|%B|%F|%J|%P|%Q|%N|%T' | tr -d ' ' | sort; }
