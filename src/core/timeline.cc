@@ -28,7 +28,8 @@ std::int64_t Timeline::round_up(std::int64_t t) const
     return now_ + (t - now_ + res_ - 1) / res_ * res_;
 }
 
-void Timeline::split(std::map<std::int64_t, Free> &s, std::int64_t t)
+template <class V>
+void Timeline::split(std::map<std::int64_t, V> &s, std::int64_t t)
 {
     auto it = s.upper_bound(t);
     if (it == s.begin())
@@ -73,6 +74,53 @@ void Timeline::block(std::uint32_t node, std::int64_t start, std::int64_t end)
     // More than the node has: nothing fits, whatever else is there.
     subtract(node, start, end, std::int64_t(nodes_[node].cpus) + (1 << 20),
              std::int64_t(nodes_[node].mem_mb) + (std::int64_t(1) << 40));
+}
+
+std::uint32_t Timeline::add_license(std::uint32_t total)
+{
+    lic_steps_.push_back({{now_, std::int64_t(total)}});
+    return std::uint32_t(lic_steps_.size() - 1);
+}
+
+void Timeline::use_license(std::uint32_t license, std::int64_t start, std::int64_t end,
+                           std::uint32_t count)
+{
+    if (license >= lic_steps_.size())
+        return;
+    start = std::max(start, now_);
+    end = std::min(end, horizon() + 1);
+    if (end <= start || !count)
+        return;
+    auto &s = lic_steps_[license];
+    split(s, start);
+    split(s, end);
+    for (auto it = s.find(start); it != s.end() && it->first < end; ++it)
+        it->second -= count;
+}
+
+std::int64_t Timeline::license_free_at(std::uint32_t license, std::int64_t t) const
+{
+    if (license >= lic_steps_.size())
+        return 0;
+    const auto &s = lic_steps_[license];
+    auto it = s.upper_bound(t);
+    return it == s.begin() ? 0 : std::prev(it)->second;
+}
+
+bool Timeline::licenses_free(const Request &r, std::int64_t t, std::int64_t end) const
+{
+    for (const auto &[license, count] : r.licenses) {
+        if (license >= lic_steps_.size())
+            return false;  // a licence the cluster does not have
+        const auto &s = lic_steps_[license];
+        auto it = s.upper_bound(t);
+        if (it == s.begin())
+            return false;
+        for (--it; it != s.end() && it->first < end; ++it)
+            if (it->second < std::int64_t(count))
+                return false;
+    }
+    return true;
 }
 
 Timeline::Free Timeline::min_free(std::uint32_t node, std::int64_t start, std::int64_t end) const
@@ -147,6 +195,8 @@ std::optional<Placement> Timeline::fits_at(const Request &r, std::int64_t t) con
     if (!r.cpus || r.min_nodes > r.max_nodes || r.duration_s <= 0 || t > horizon())
         return std::nullopt;
     const std::int64_t dur = rounded_duration(r);
+    if (!licenses_free(r, t, t + dur))
+        return std::nullopt;
     std::vector<std::pair<std::int64_t, std::uint32_t>> usable;  // (CPUs it can give, node)
     for (std::uint32_t n = 0; n < steps_.size(); ++n) {
         if (!allowed(r, n) || (t == now_ && now_free_[n].cpus <= 0))
@@ -189,15 +239,20 @@ std::optional<Placement> Timeline::fits_at(const Request &r, std::int64_t t) con
 std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_before) const
 {
     const std::int64_t first = round_up(std::max(not_before, now_));
-    // Candidate starts: the first allowed, and every time something frees up.
+    // Candidate starts: the first allowed, and every time something frees
+    // up (on a node it may use, or of a licence it holds).
     std::set<std::int64_t> starts{first};
-    for (std::uint32_t n = 0; n < steps_.size(); ++n) {
-        if (!allowed(r, n))
-            continue;
-        for (const auto &kv : steps_[n])
+    auto add_steps = [&](const auto &steps) {
+        for (const auto &kv : steps)
             if (kv.first > first && kv.first <= horizon())
                 starts.insert(round_up(kv.first));
-    }
+    };
+    for (std::uint32_t n = 0; n < steps_.size(); ++n)
+        if (allowed(r, n))
+            add_steps(steps_[n]);
+    for (const auto &l : r.licenses)
+        if (l.first < lic_steps_.size())
+            add_steps(lic_steps_[l.first]);
     for (const std::int64_t t : starts) {
         if (t > horizon())
             break;
@@ -247,6 +302,8 @@ void Timeline::reserve(const Request &r, const Placement &p)
                                                     std::int64_t(cpus) * std::int64_t(r.mem_per_cpu_mb);
         subtract(node, p.start, p.start + dur, cpus, mem);
     }
+    for (const auto &[license, count] : r.licenses)
+        use_license(license, p.start, p.start + dur, count);
 }
 
 }  // namespace tailfold

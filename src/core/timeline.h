@@ -3,7 +3,8 @@
 // The backfill planner's picture of the cluster: for each node, a step
 // function of free CPUs and memory from `now` on, made from running jobs'
 // expected ends, down nodes, advanced reservations and the jobs the
-// planner has already placed.  Times are seconds; the search rounds start
+// planner has already placed; beside them, one step function per licence
+// (slurm.conf Licenses=, a count shared by the whole cluster).  Times are seconds; the search rounds start
 // times up to the resolution (bf_resolution) and never looks past the
 // window (bf_window).
 #pragma once
@@ -28,7 +29,8 @@ struct NodeCapacity {
 // `whole_node`: every node it uses is its alone (--exclusive).
 // `max_cpus_per_node` (0: no cap) is the most the select plugin may give it
 // on one node (--ntasks-per-node x --cpus-per-task); the start-now check
-// needs it to know how much of a node a start can take.
+// needs it to know how much of a node a start can take.  `licenses`:
+// (licence, count) pairs it holds for its whole duration (-L).
 struct Request {
     std::uint32_t cpus = 1;
     std::uint32_t min_nodes = 1;
@@ -39,6 +41,7 @@ struct Request {
     bool whole_node = false;
     std::int64_t duration_s = 60;
     std::vector<bool> allowed;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> licenses;
 };
 
 struct Placement {
@@ -58,6 +61,17 @@ class Timeline {
     // The whole node unavailable over [start, end) (an advanced
     // reservation the job is not in, maintenance).
     void block(std::uint32_t node, std::int64_t start, std::int64_t end);
+
+    // A licence of `total` for the whole cluster; returns its number for
+    // Request::licenses and use_license.
+    std::uint32_t add_license(std::uint32_t total);
+    // `count` of a licence taken over [start, end): a running job until its
+    // expected end, an advanced reservation's licences while it lasts.
+    void use_license(std::uint32_t license, std::int64_t start, std::int64_t end,
+                     std::uint32_t count);
+    // Free count of a licence at time t (negative: oversubscribed).
+    std::int64_t license_free_at(std::uint32_t license, std::int64_t t) const;
+    std::size_t license_count() const { return lic_steps_.size(); }
 
     // The earliest start within the window, not before `not_before`, at
     // which the request fits for its whole duration, with the nodes it
@@ -95,12 +109,17 @@ class Timeline {
     // look at "now" that rules out most nodes costs no search.
     std::vector<Free> now_free_;
     std::vector<NodeCapacity> nodes_;
+    // Per licence: time -> free count from that time to the next key.
+    std::vector<std::map<std::int64_t, std::int64_t>> lic_steps_;
     std::int64_t now_, window_, res_;
 
-    void split(std::map<std::int64_t, Free> &s, std::int64_t t);
+    template <class V>
+    void split(std::map<std::int64_t, V> &s, std::int64_t t);
     void subtract(std::uint32_t node, std::int64_t start, std::int64_t end, std::int64_t cpus,
                   std::int64_t mem);
     Free min_free(std::uint32_t node, std::int64_t start, std::int64_t end) const;
+    // Every licence the request holds is free in that count over [t, end).
+    bool licenses_free(const Request &r, std::int64_t t, std::int64_t end) const;
     std::int64_t round_up(std::int64_t t) const;
     std::int64_t rounded_duration(const Request &r) const;
     bool allowed(const Request &r, std::uint32_t n) const;

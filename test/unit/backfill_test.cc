@@ -183,11 +183,14 @@ TEST(Backfill, MaxTestStopsTheWalk)
 
 // Many random jobs: every start-now job starts now; every held start is
 // the earliest the job could have given the jobs above it (replayed on a
-// fresh timeline); and after all placements no node is oversubscribed at
-// any time, so no job placed later overlaps a held start.
-TEST(Backfill, RandomPlansAreSafe)
+// fresh timeline); and after all placements no node (and no licence) is
+// oversubscribed at any time, so no job placed later overlaps a held start.
+// With `licences`, two licences of 5 and 2, partly held by running jobs,
+// and a third of the jobs hold some.
+static void random_rounds(bool licences)
 {
-    std::mt19937 rng(20261122);
+    std::mt19937 rng(licences ? 20261130 : 20261122);
+    std::size_t placed_with_licences = 0;  // the licence rounds must use them
     for (int round = 0; round < 20; ++round) {
         const std::size_t n_nodes = 16;
         const unsigned seed = rng();
@@ -197,14 +200,26 @@ TEST(Backfill, RandomPlansAreSafe)
             std::uniform_int_distribution<int> cpu(1, 8), dur(10, 3000);
             for (std::uint32_t n = 0; n < n_nodes; ++n)
                 t.occupy(n, kNow - 5, kNow + dur(g), static_cast<std::uint32_t>(cpu(g)), 0);
+            if (licences) {
+                t.add_license(5);
+                t.add_license(2);
+                t.use_license(0, kNow - 5, kNow + dur(g), 3);
+                t.use_license(1, kNow - 5, kNow + dur(g), 1);
+            }
             return t;
         };
         Timeline t = make();
         std::vector<Request> jobs;
-        std::uniform_int_distribution<int> cpus(1, 40), dur(10, 5000), nn(1, 3);
-        for (int i = 0; i < 200; ++i)
+        std::uniform_int_distribution<int> cpus(1, 40), dur(10, 5000), nn(1, 3), lic(0, 5);
+        for (int i = 0; i < 200; ++i) {
             jobs.push_back(req(static_cast<std::uint32_t>(cpus(rng)), dur(rng), 1,
                                static_cast<std::uint32_t>(nn(rng) * 3)));
+            const int l = licences ? lic(rng) : 0;  // 1, 2: licence 0; 3: licence 1
+            if (l == 1 || l == 2)
+                jobs.back().licenses = {{0, std::uint32_t(l * 2)}};
+            else if (l == 3)
+                jobs.back().licenses = {{1, 1}};
+        }
         const std::uint32_t depth = 1 + round % 5;
         PlanStats st;
         auto d = plan_backfill(t, jobs, depth, 0, &st);
@@ -212,8 +227,9 @@ TEST(Backfill, RandomPlansAreSafe)
         EXPECT_GT(st.started, 0u);
         Timeline replay = make();
         for (const auto &x : d) {
-            if (x.kind == PlanKind::kStartNow)
+            if (x.kind == PlanKind::kStartNow) {
                 EXPECT_EQ(x.placement.start, kNow);
+            }
             if (x.kind == PlanKind::kReserved) {
                 auto again = replay.earliest(jobs[x.job]);
                 ASSERT_TRUE(again);
@@ -225,7 +241,91 @@ TEST(Backfill, RandomPlansAreSafe)
         for (std::uint32_t n = 0; n < n_nodes; ++n)
             for (std::int64_t s = kNow; s < kNow + 12000; s += 7)
                 ASSERT_GE(t.free_at(n, s).first, 0) << "node " << n << " at +" << s - kNow;
+        for (std::uint32_t l = 0; l < t.license_count(); ++l)
+            for (std::int64_t s = kNow; s < kNow + 12000; s += 7)
+                ASSERT_GE(t.license_free_at(l, s), 0) << "licence " << l << " at +" << s - kNow;
+        for (const auto &x : d)
+            placed_with_licences += x.kind != PlanKind::kWaiting && !jobs[x.job].licenses.empty();
     }
+    EXPECT_EQ(placed_with_licences > 0, licences);
+}
+
+TEST(Backfill, RandomPlansAreSafe)
+{
+    random_rounds(false);
+}
+
+TEST(Backfill, RandomPlansWithLicencesAreSafe)
+{
+    random_rounds(true);
+}
+
+// Licences (-L): a count shared by the whole cluster, held by a job for its
+// whole duration.
+TEST(Timeline, LicencesHeldByRunningJobsDelayAStart)
+{
+    Timeline t(nodes(2), kNow, 86400, 1);
+    const std::uint32_t fluent = t.add_license(3);
+    t.use_license(fluent, kNow - 20, kNow + 100, 2);  // a running job, until +100
+    Request two = req(1, 50);
+    two.licenses = {{fluent, 2}};
+    auto p = t.earliest(two);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->start, kNow + 100);  // CPUs are free now, the licences are not
+    Request one = req(1, 50);
+    one.licenses = {{fluent, 1}};
+    p = t.earliest(one);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->start, kNow);
+    Request four = req(1, 50);
+    four.licenses = {{fluent, 4}};  // more than there are
+    EXPECT_FALSE(t.earliest(four));
+    Request unknown = req(1, 50);
+    unknown.licenses = {{fluent + 1, 1}};
+    EXPECT_FALSE(t.earliest(unknown));
+    EXPECT_EQ(t.license_free_at(fluent, kNow), 1);
+    EXPECT_EQ(t.license_free_at(fluent, kNow + 100), 3);
+}
+
+TEST(Timeline, ReservationLicencesCloseAWindow)
+{
+    Timeline t(nodes(1), kNow, 86400, 1);
+    const std::uint32_t lic = t.add_license(2);
+    t.use_license(lic, kNow + 50, kNow + 150, 2);  // an advanced reservation's
+    Request shortj = req(1, 40);
+    shortj.licenses = {{lic, 1}};
+    auto p = t.earliest(shortj);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->start, kNow);  // done by +40
+    Request longj = req(1, 100);
+    longj.licenses = {{lic, 1}};
+    p = t.earliest(longj);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->start, kNow + 150);
+}
+
+TEST(Backfill, LicenceJobIsHeldAndNotDelayed)
+{
+    // 8 CPUs free; licence of 3, 2 held by a running job until +100.
+    // Priority order: A needs all 3 (held at +100); B one for 50 s (done
+    // before A starts: starts now); C one for 200 s (would keep it past
+    // A's start: waits); D no licence (starts now).
+    Timeline t(nodes(2), kNow, 86400, 1);
+    const std::uint32_t lic = t.add_license(3);
+    t.use_license(lic, kNow - 10, kNow + 100, 2);
+    std::vector<Request> jobs = {req(1, 300), req(1, 50), req(1, 200), req(1, 200)};
+    jobs[0].licenses = {{lic, 3}};
+    jobs[1].licenses = {{lic, 1}};
+    jobs[2].licenses = {{lic, 1}};
+    auto d = plan_backfill(t, jobs, 1, 0);
+    ASSERT_EQ(d.size(), 4u);
+    EXPECT_EQ(d[0].kind, PlanKind::kReserved);
+    EXPECT_EQ(d[0].placement.start, kNow + 100);
+    EXPECT_EQ(d[1].kind, PlanKind::kStartNow);
+    EXPECT_EQ(d[2].kind, PlanKind::kWaiting);
+    EXPECT_EQ(d[3].kind, PlanKind::kStartNow);
+    EXPECT_EQ(t.license_free_at(lic, kNow + 100), 0);  // A's, from its start
+    EXPECT_EQ(t.license_free_at(lic, kNow + 400), 3);
 }
 
 TEST(Timeline, WholeNodeNeedsAnEmptyNodeAndTakesAllOfIt)

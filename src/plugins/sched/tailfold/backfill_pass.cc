@@ -4,7 +4,8 @@
 // schedulers take them): build the queue of pending jobs in priority order
 // (one record per job and partition, per-partition priorities), drop those
 // that cannot run now (held, dependencies, begin time, partition down,
-// association/QoS limits, licences), and for each of the rest ask the
+// association/QoS limits, licences it can never have; a job whose licences
+// are only busy is planned, not started), and for each of the rest ask the
 // planner (src/core/backfill_planner) first whether it can start now
 // without delaying a held start, and if so start it with select_nodes()
 // restricted to the nodes the planner allows.  A job that does not start
@@ -97,22 +98,35 @@ void apply_record(job_queue_rec_t *rec)
     }
 }
 
-bool runnable_now(job_record_t *job, time_t now)
+enum class Runnable {
+    kNo,            // not now and not to be planned
+    kNow,           // may start now if it fits
+    kLicencesBusy,  // its licences are taken now: planned, not started
+};
+
+Runnable runnable_now(job_record_t *job, time_t now)
 {
     if (!IS_JOB_PENDING(job) || IS_JOB_COMPLETING(job) || IS_JOB_REVOKED(job) || !job->priority)
-        return false;
+        return Runnable::kNo;
     if (job->het_job_id)  // heterogeneous jobs: left to slurmctld's main scheduler
-        return false;
+        return Runnable::kNo;
     const part_record_t *part = job->part_ptr;
     if (!part || (part->state_up & PARTITION_SCHED) != PARTITION_SCHED)
-        return false;
+        return Runnable::kNo;
     if (!job_independent(job))  // held, dependencies, begin time, reservation not active
-        return false;
+        return Runnable::kNo;
     if ((job->array_task_id != NO_VAL || job->array_recs) && !job_array_start_test(job))
-        return false;
+        return Runnable::kNo;
     if (!acct_policy_job_runnable_pre_select(job, false))  // association/QoS limits
-        return false;
-    return license_job_test(job, now, true) == SLURM_SUCCESS;
+        return Runnable::kNo;
+    switch (license_job_test(job, now, true)) {
+    case SLURM_SUCCESS:
+        return Runnable::kNow;
+    case EAGAIN:
+        return Runnable::kLicencesBusy;
+    default:  // more than the cluster has, or a licence it does not know
+        return Runnable::kNo;
+    }
 }
 
 // select_nodes() on the nodes the planner allows (the rest go into the
@@ -215,7 +229,8 @@ void backfill_pass()
     List queue = build_job_queue(true, true);  // also clears old start estimates
     sort_job_queue(queue);
     const std::uint32_t queue_len = list_count(queue);
-    tailfold::Timeline timeline = build_timeline(now, p);
+    LicenseIndex licenses;
+    tailfold::Timeline timeline = build_timeline(now, p, licenses);
     tailfold::BackfillPass pass(timeline, p.reservations);
     std::unordered_set<std::uint32_t> done;  // a job with several partitions: its best record only
     std::uint32_t depth = 0, tried = 0;
@@ -245,21 +260,27 @@ void backfill_pass()
         job->bit_flags |= BACKFILL_SCHED;
         xfree(job->sched_nodes);  // last pass's plan; this pass sets it again if held
         tailfold::Request r;
-        if (runnable_now(job, now) && request_for(job, predicted, r)) {
+        const Runnable can = runnable_now(job, now);
+        if (can != Runnable::kNo && request_for(job, predicted, licenses, r)) {
             ++tried;
             done.insert(job->job_id);
+            const bool may_start = can == Runnable::kNow;
             if (job->resv_ptr) {
                 // In a reservation: its nodes are closed to the plan while
                 // it lasts, so a start there delays no held job.  Start it
                 // now if it fits, or leave it to the next pass.
-                if (start_job(job, r.allowed))
+                if (may_start && start_job(job, r.allowed))
                     pass.started(r, allocation_of(job, now));
-            } else if (auto nodes = pass.start_now(r); nodes && start_job(job, *nodes)) {
+            } else if (auto nodes = may_start ? pass.start_now(r) : std::nullopt;
+                       nodes && start_job(job, *nodes)) {
                 pass.started(r, allocation_of(job, now));
             } else {
                 // The select plugin may refuse what the plan allows (GRES,
-                // a node just gone): then no earlier than the next step.
-                const tailfold::PlanDecision dec = pass.hold(r, nodes ? now + 1 : now);
+                // a node just gone), and slurmctld may count a licence
+                // busy that the plan sees free: then no earlier than the
+                // next step.
+                const tailfold::PlanDecision dec =
+                    pass.hold(r, nodes || !may_start ? now + 1 : now);
                 if (dec.kind != tailfold::PlanKind::kNoFit)
                     record_plan(job, dec);
             }

@@ -10,6 +10,7 @@
 
 extern "C" {
 #include "src/common/node_conf.h"
+#include "src/slurmctld/licenses.h"
 #include "src/slurmctld/reservation.h"
 }
 
@@ -49,9 +50,71 @@ time_t expected_end(const job_record_t *job, time_t now, const tailfold::Backfil
     return job->end_time > now ? job->end_time : now + 1;  // overdue: about to be ended
 }
 
+// Each licence of a job's or reservation's list (licenses_t: `total` is
+// the count it holds) with its number in the timeline; false if one is
+// not among the cluster's.
+template <class F>
+bool for_each_license(List list, const LicenseIndex &index, F &&f)
+{
+    if (!list)
+        return true;
+    bool known = true;
+    ListIterator it = list_iterator_create(list);
+    while (auto *l = static_cast<licenses_t *>(list_next(it))) {
+        auto found = l->name ? index.find(l->name) : index.end();
+        if (found == index.end())
+            known = false;
+        else if (l->total)
+            f(found->second, l->total);
+    }
+    list_iterator_destroy(it);
+    return known;
+}
+
+// The cluster's licences, each taken by the running jobs that hold it
+// until their expected ends.  What slurmctld counts as used beyond those
+// stays taken over the whole window: the plan never counts on a licence
+// it cannot see come back.
+void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p,
+                  LicenseIndex &index)
+{
+    index.clear();
+    if (!license_list)
+        return;
+    std::vector<std::int64_t> used;
+    ListIterator it = list_iterator_create(license_list);
+    while (auto *l = static_cast<licenses_t *>(list_next(it))) {
+        if (!l->name || index.count(l->name))
+            continue;
+        index.emplace(l->name, t.add_license(l->total));
+        used.push_back(l->used);
+    }
+    list_iterator_destroy(it);
+    if (index.empty())
+        return;
+    std::vector<std::int64_t> held(used.size(), 0);
+    it = list_iterator_create(job_list);
+    while (auto *job = static_cast<job_record_t *>(list_next(it))) {
+        // Licences go back when the epilog is over (cleanup_completing).
+        if (!job->license_list ||
+            !(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)))
+            continue;
+        const time_t end = expected_end(job, now, p);
+        for_each_license(job->license_list, index, [&](std::uint32_t n, std::uint32_t count) {
+            t.use_license(n, now, end, count);
+            held[n] += count;
+        });
+    }
+    list_iterator_destroy(it);
+    for (std::uint32_t n = 0; n < used.size(); ++n)
+        if (used[n] > held[n])
+            t.use_license(n, now, t.horizon() + 1, std::uint32_t(used[n] - held[n]));
+}
+
 }  // namespace
 
-tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p)
+tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
+                                  LicenseIndex &licenses)
 {
     const bool with_mem = memory_is_consumable();
     std::vector<tailfold::NodeCapacity> cap(node_record_count);
@@ -84,28 +147,38 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p)
     }
     list_iterator_destroy(it);
 
-    // Advanced reservations: their nodes are closed to everyone else while
-    // they last.  Jobs that run in a reservation are not planned (see
-    // backfill_pass), so blocking whole nodes here is always safe.
+    add_licenses(t, now, p, licenses);
+
+    // Advanced reservations: their nodes and licences are closed to
+    // everyone else while they last.  Jobs that run in a reservation are
+    // not planned (see backfill_pass), so blocking them here is always safe.
     it = list_iterator_create(resv_list);
     while (auto *resv = static_cast<slurmctld_resv_t *>(list_next(it))) {
-        if (resv->end_time <= now || !resv->node_bitmap)
+        if (resv->end_time <= now)
             continue;
-        for (int n = 0; n < node_record_count; ++n)
+        for (int n = 0; resv->node_bitmap && n < node_record_count; ++n)
             if (bit_test(resv->node_bitmap, n))
                 t.block(n, resv->start_time, resv->end_time);
+        for_each_license(resv->license_list, licenses, [&](std::uint32_t n, std::uint32_t count) {
+            t.use_license(n, resv->start_time, resv->end_time, count);
+        });
     }
     list_iterator_destroy(it);
     return t;
 }
 
-bool request_for(job_record_t *job, bool predicted, tailfold::Request &r)
+bool request_for(job_record_t *job, bool predicted, const LicenseIndex &licenses,
+                 tailfold::Request &r)
 {
     const struct job_details *d = job->details;
     const part_record_t *part = job->part_ptr;
     if (!d || !part || !part->node_bitmap)
         return false;
     r = tailfold::Request{};
+    if (!for_each_license(job->license_list, licenses, [&](std::uint32_t n, std::uint32_t count) {
+            r.licenses.push_back({n, count});
+        }))
+        return false;
     r.cpus = std::max<std::uint32_t>(d->min_cpus, 1);
     r.min_nodes = std::max<std::uint32_t>(d->min_nodes, 1);
     r.max_nodes = d->max_nodes ? d->max_nodes : UINT32_MAX;

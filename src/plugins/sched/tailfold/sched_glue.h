@@ -8,6 +8,8 @@
 
 #include "src/plugins/common/slurm_cxx.h"
 
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "src/core/backfill_params.h"
@@ -26,13 +28,22 @@ void backfill_pass();
 // --- cluster_picture.cc: slurmctld's state as the planner sees it.
 // All need the job and node locks (read) and the partition lock (read).
 
+// Licences (slurm.conf Licenses=, and remote ones) by name: their number
+// in the timeline.
+using LicenseIndex = std::unordered_map<std::string, std::uint32_t>;
+
 // Nodes by index (node_record_table_ptr order), running jobs to their
-// expected ends, and advanced reservations as blocks.
-tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p);
+// expected ends, advanced reservations as blocks; licences, taken by
+// running jobs until their expected ends and by reservations while they
+// last (as slurmctld counts them for a job outside the reservation).
+tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
+                                  LicenseIndex &licenses);
 
 // What a pending job asks for in its current partition (job->part_ptr), or
-// false when it can use no node.  `predicted`: plan with the learned runtime.
-bool request_for(job_record_t *job, bool predicted, tailfold::Request &r);
+// false when it can use no node or asks for a licence the cluster does not
+// have.  `predicted`: plan with the learned runtime.
+bool request_for(job_record_t *job, bool predicted, const LicenseIndex &licenses,
+                 tailfold::Request &r);
 
 // The nodes and CPUs a running job holds, as a placement starting now.
 tailfold::Placement allocation_of(const job_record_t *job, time_t now);

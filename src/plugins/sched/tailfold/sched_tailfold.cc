@@ -110,6 +110,20 @@ bool load_params(bool at_startup)
     pthread_mutex_unlock(&state_mutex);
     if (p.runtime == tailfold::PlanRuntime::kPredicted)
         configure_predictions();
+    // The plan holds licences for the jobs it holds, but slurmctld's main
+    // scheduler goes past a job whose licences are busy and starts lower
+    // ones that take them, unless bf_licenses (its key) tells it to stop
+    // there and leave the rest to the backfill.  Said once per change
+    // (slurmctld reconfigures its plugins right after starting them).
+    static bool said_licences = false;
+    const bool licences_unguarded = slurm_conf.licenses && *slurm_conf.licenses &&
+                                    !xstrcasestr(slurm_conf.sched_params, "bf_licenses");
+    if (licences_unguarded && !said_licences)
+        error("%s: Licenses are configured but SchedulerParameters has no bf_licenses: "
+              "slurmctld's main scheduler may start lower-priority jobs on the licences "
+              "a held job waits for, and delay it",
+              plugin_type);
+    said_licences = licences_unguarded;
     return true;
 }
 
