@@ -28,8 +28,7 @@ std::int64_t Timeline::round_up(std::int64_t t) const
     return now_ + (t - now_ + res_ - 1) / res_ * res_;
 }
 
-template <class V>
-void Timeline::split(std::map<std::int64_t, V> &s, std::int64_t t)
+void Timeline::split(std::map<std::int64_t, Free> &s, std::int64_t t)
 {
     auto it = s.upper_bound(t);
     if (it == s.begin())
@@ -78,48 +77,61 @@ void Timeline::block(std::uint32_t node, std::int64_t start, std::int64_t end)
 
 std::uint32_t Timeline::add_license(std::uint32_t total)
 {
-    lic_steps_.push_back({{now_, std::int64_t(total)}});
+    lic_steps_.emplace_back(now_, std::int64_t(total));
     return std::uint32_t(lic_steps_.size() - 1);
 }
 
 void Timeline::use_license(std::uint32_t license, std::int64_t start, std::int64_t end,
                            std::uint32_t count)
 {
-    if (license >= lic_steps_.size())
-        return;
-    start = std::max(start, now_);
-    end = std::min(end, horizon() + 1);
-    if (end <= start || !count)
-        return;
-    auto &s = lic_steps_[license];
-    split(s, start);
-    split(s, end);
-    for (auto it = s.find(start); it != s.end() && it->first < end; ++it)
-        it->second -= count;
+    if (license < lic_steps_.size())
+        lic_steps_[license].add(start, std::min(end, horizon() + 1), -std::int64_t(count));
 }
 
 std::int64_t Timeline::license_free_at(std::uint32_t license, std::int64_t t) const
 {
-    if (license >= lic_steps_.size())
-        return 0;
-    const auto &s = lic_steps_[license];
-    auto it = s.upper_bound(t);
-    return it == s.begin() ? 0 : std::prev(it)->second;
+    return license < lic_steps_.size() ? lic_steps_[license].at(t) : 0;
 }
 
 bool Timeline::licenses_free(const Request &r, std::int64_t t, std::int64_t end) const
 {
-    for (const auto &[license, count] : r.licenses) {
-        if (license >= lic_steps_.size())
-            return false;  // a licence the cluster does not have
-        const auto &s = lic_steps_[license];
-        auto it = s.upper_bound(t);
-        if (it == s.begin())
+    for (const auto &[license, count] : r.licenses)
+        if (license >= lic_steps_.size() ||  // a licence the cluster does not have
+            lic_steps_[license].min_over(t, end) < std::int64_t(count))
             return false;
-        for (--it; it != s.end() && it->first < end; ++it)
-            if (it->second < std::int64_t(count))
-                return false;
-    }
+    return true;
+}
+
+std::uint32_t Timeline::add_gres()
+{
+    gres_steps_.emplace_back(nodes_.size());
+    return std::uint32_t(gres_steps_.size() - 1);
+}
+
+void Timeline::set_gres(std::uint32_t gres, std::uint32_t node, std::uint32_t total)
+{
+    if (gres < gres_steps_.size() && node < nodes_.size())
+        gres_steps_[gres][node] = CountSteps(now_, total);
+}
+
+void Timeline::use_gres(std::uint32_t gres, std::uint32_t node, std::int64_t start,
+                        std::int64_t end, std::uint32_t count)
+{
+    if (gres < gres_steps_.size() && node < nodes_.size())
+        gres_steps_[gres][node].add(start, std::min(end, horizon() + 1), -std::int64_t(count));
+}
+
+std::int64_t Timeline::gres_free_at(std::uint32_t gres, std::uint32_t node, std::int64_t t) const
+{
+    return gres < gres_steps_.size() && node < nodes_.size() ? gres_steps_[gres][node].at(t) : 0;
+}
+
+bool Timeline::gres_free(const Request &r, std::uint32_t n, std::int64_t t, std::int64_t end) const
+{
+    for (const GresNeed &g : r.gres)
+        if (g.per_node &&
+            (g.gres >= gres_steps_.size() || gres_steps_[g.gres][n].min_over(t, end) < g.per_node))
+            return false;
     return true;
 }
 
@@ -175,6 +187,8 @@ bool Timeline::allowed(const Request &r, std::uint32_t n) const
 std::int64_t Timeline::usable_cpus(const Request &r, std::uint32_t n, std::int64_t t,
                                    std::int64_t dur) const
 {
+    if (!gres_free(r, n, t, t + dur))
+        return 0;
     const Free f = min_free(n, t, t + dur);
     if (r.whole_node)  // all of it or nothing
         return f.cpus >= std::int64_t(nodes_[n].cpus) && f.mem >= std::int64_t(nodes_[n].mem_mb)
@@ -247,12 +261,17 @@ std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_b
             if (kv.first > first && kv.first <= horizon())
                 starts.insert(round_up(kv.first));
     };
-    for (std::uint32_t n = 0; n < steps_.size(); ++n)
-        if (allowed(r, n))
-            add_steps(steps_[n]);
+    for (std::uint32_t n = 0; n < steps_.size(); ++n) {
+        if (!allowed(r, n))
+            continue;
+        add_steps(steps_[n]);
+        for (const GresNeed &g : r.gres)
+            if (g.gres < gres_steps_.size())
+                add_steps(gres_steps_[g.gres][n].steps());
+    }
     for (const auto &l : r.licenses)
         if (l.first < lic_steps_.size())
-            add_steps(lic_steps_[l.first]);
+            add_steps(lic_steps_[l.first].steps());
     for (const std::int64_t t : starts) {
         if (t > horizon())
             break;
@@ -287,6 +306,22 @@ std::vector<bool> Timeline::safe_now(const Request &r) const
                                                   cpus * std::int64_t(r.mem_per_cpu_mb));
         safe[n] = over.cpus >= cpus && (over.mem >= mem || (!r.whole_node && !r.mem_per_cpu_mb &&
                                                             !r.mem_per_node_mb));
+        // Generic resources likewise: the most a start could take here is
+        // what is free now, capped by what the request may get on one node
+        // (all of it for a whole-node job).
+        for (const GresNeed &g : r.gres) {
+            if (!safe[n])
+                break;
+            if (g.gres >= gres_steps_.size()) {
+                safe[n] = false;
+                break;
+            }
+            const CountSteps &gs = gres_steps_[g.gres][n];
+            std::int64_t take = std::max<std::int64_t>(gs.at(now_), 0);
+            if (!r.whole_node)
+                take = std::min<std::int64_t>(take, std::max(g.most_per_node, g.per_node));
+            safe[n] = gs.min_over(now_, now_ + dur) >= take;
+        }
     }
     return safe;
 }
@@ -304,6 +339,14 @@ void Timeline::reserve(const Request &r, const Placement &p)
     }
     for (const auto &[license, count] : r.licenses)
         use_license(license, p.start, p.start + dur, count);
+    if (!p.gres.empty()) {
+        for (const GresUse &u : p.gres)
+            use_gres(u.gres, u.node, p.start, p.start + dur, u.count);
+        return;
+    }
+    for (const auto &[node, cpus] : p.nodes)
+        for (const GresNeed &g : r.gres)
+            use_gres(g.gres, node, p.start, p.start + dur, g.per_node);
 }
 
 }  // namespace tailfold

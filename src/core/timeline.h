@@ -4,9 +4,10 @@
 // function of free CPUs and memory from `now` on, made from running jobs'
 // expected ends, down nodes, advanced reservations and the jobs the
 // planner has already placed; beside them, one step function per licence
-// (slurm.conf Licenses=, a count shared by the whole cluster).  Times are seconds; the search rounds start
-// times up to the resolution (bf_resolution) and never looks past the
-// window (bf_window).
+// (slurm.conf Licenses=, a count shared by the whole cluster) and one per
+// generic resource and node (Gres=gpu:4: a count each node has of its
+// own).  Times are seconds; the search rounds start times up to the
+// resolution (bf_resolution) and never looks past the window (bf_window).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,8 @@
 #include <optional>
 #include <utility>
 #include <vector>
+
+#include "count_steps.h"
 
 namespace tailfold {
 
@@ -30,7 +33,17 @@ struct NodeCapacity {
 // `max_cpus_per_node` (0: no cap) is the most the select plugin may give it
 // on one node (--ntasks-per-node x --cpus-per-task); the start-now check
 // needs it to know how much of a node a start can take.  `licenses`:
-// (licence, count) pairs it holds for its whole duration (-L).
+// (licence, count) pairs it holds for its whole duration (-L).  `gres`:
+// the generic resources it needs on every node it uses (--gres,
+// --gpus-per-node...): `per_node` on each, and at most `most_per_node` on
+// one (a request per job or per task may be given more on one node than
+// the plan counts on; the start-now check must allow for that).
+struct GresNeed {
+    std::uint32_t gres = 0;
+    std::uint32_t per_node = 0;
+    std::uint32_t most_per_node = 0;
+};
+
 struct Request {
     std::uint32_t cpus = 1;
     std::uint32_t min_nodes = 1;
@@ -42,11 +55,19 @@ struct Request {
     std::int64_t duration_s = 60;
     std::vector<bool> allowed;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> licenses;
+    std::vector<GresNeed> gres;
+};
+
+// Where and when a request runs.  `gres`: (node, resource, count) a job
+// actually got; empty means each node holds the request's per_node.
+struct GresUse {
+    std::uint32_t node = 0, gres = 0, count = 0;
 };
 
 struct Placement {
     std::int64_t start = 0;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> nodes;  // (node, CPUs)
+    std::vector<GresUse> gres;
 };
 
 class Timeline {
@@ -72,6 +93,18 @@ class Timeline {
     // Free count of a licence at time t (negative: oversubscribed).
     std::int64_t license_free_at(std::uint32_t license, std::int64_t t) const;
     std::size_t license_count() const { return lic_steps_.size(); }
+
+    // A generic resource (gpu, by name); returns its number for
+    // Request::gres.  Every node has none of it until set_gres.
+    std::uint32_t add_gres();
+    void set_gres(std::uint32_t gres, std::uint32_t node, std::uint32_t total);
+    // `count` of it taken on a node over [start, end): a running job until
+    // its expected end.
+    void use_gres(std::uint32_t gres, std::uint32_t node, std::int64_t start, std::int64_t end,
+                  std::uint32_t count);
+    // Free count on a node at time t (negative: oversubscribed).
+    std::int64_t gres_free_at(std::uint32_t gres, std::uint32_t node, std::int64_t t) const;
+    std::size_t gres_count() const { return gres_steps_.size(); }
 
     // The earliest start within the window, not before `not_before`, at
     // which the request fits for its whole duration, with the nodes it
@@ -109,17 +142,22 @@ class Timeline {
     // look at "now" that rules out most nodes costs no search.
     std::vector<Free> now_free_;
     std::vector<NodeCapacity> nodes_;
-    // Per licence: time -> free count from that time to the next key.
-    std::vector<std::map<std::int64_t, std::int64_t>> lic_steps_;
+    // Per licence: its free count over time.
+    std::vector<CountSteps> lic_steps_;
+    // Per generic resource, per node: its free count over time (empty: the
+    // node has none).
+    std::vector<std::vector<CountSteps>> gres_steps_;
     std::int64_t now_, window_, res_;
 
-    template <class V>
-    void split(std::map<std::int64_t, V> &s, std::int64_t t);
+    void split(std::map<std::int64_t, Free> &s, std::int64_t t);
     void subtract(std::uint32_t node, std::int64_t start, std::int64_t end, std::int64_t cpus,
                   std::int64_t mem);
     Free min_free(std::uint32_t node, std::int64_t start, std::int64_t end) const;
     // Every licence the request holds is free in that count over [t, end).
     bool licenses_free(const Request &r, std::int64_t t, std::int64_t end) const;
+    // Every generic resource the request needs on a node is free in its
+    // per_node count over [t, end).
+    bool gres_free(const Request &r, std::uint32_t n, std::int64_t t, std::int64_t end) const;
     std::int64_t round_up(std::int64_t t) const;
     std::int64_t rounded_duration(const Request &r) const;
     bool allowed(const Request &r, std::uint32_t n) const;

@@ -40,6 +40,13 @@ out=$(mc up --dir "$mc_dir" --port-base "$port_base" --cluster-file "$bad" 2>&1)
 check "up fails on an unknown kind in the cluster file (exit $rc)" test $rc -ne 0
 check "the message names the file, line and kind" grep -q "bad-cluster.conf:2: unknown kind 'node'" <<<"$out"
 check "still nothing running" test -z "$(marked_processes "$mc_dir")"
+printf 'cluster x\nnodes tf Count=2 Gres=gpu:two\n' > "$bad"
+rc=0
+out=$(mc up --dir "$mc_dir" --port-base "$port_base" --cluster-file "$bad" 2>&1) || rc=$?
+check "up fails on a Gres= that is not name[:type]:count (exit $rc)" test $rc -ne 0
+check "the message names the file and the item" grep -q "bad-cluster.conf: Gres item 'gpu:two' is not name\[:type\]:count" <<<"$out"
+check "no gres.conf is left behind" test ! -e "$mc_dir/etc/gres.conf"
+check "and nothing running" test -z "$(marked_processes "$mc_dir")"
 
 # 4. down on a directory where nothing runs is harmless.
 check "down with nothing running succeeds" mc down --dir "$mc_dir"

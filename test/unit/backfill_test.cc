@@ -181,16 +181,34 @@ TEST(Backfill, MaxTestStopsTheWalk)
     EXPECT_EQ(plan_backfill(t, jobs, 1, 4).size(), 4u);
 }
 
+// The held-start scenario of a resource other than CPUs (licences, GPUs):
+// A, which needs more than is free now, is held at +100 when it comes
+// back; B, done by then, starts now; C, which would keep it past A's start,
+// waits; D, which needs none, starts now.
+static void expect_held_at_100_short_starts_long_waits(const std::vector<PlanDecision> &d)
+{
+    ASSERT_EQ(d.size(), 4u);
+    EXPECT_EQ(d[0].kind, PlanKind::kReserved);
+    EXPECT_EQ(d[0].placement.start, kNow + 100);
+    EXPECT_EQ(d[1].kind, PlanKind::kStartNow);
+    EXPECT_EQ(d[2].kind, PlanKind::kWaiting);
+    EXPECT_EQ(d[3].kind, PlanKind::kStartNow);
+}
+
 // Many random jobs: every start-now job starts now; every held start is
 // the earliest the job could have given the jobs above it (replayed on a
 // fresh timeline); and after all placements no node (and no licence) is
 // oversubscribed at any time, so no job placed later overlaps a held start.
-// With `licences`, two licences of 5 and 2, partly held by running jobs,
-// and a third of the jobs hold some.
-static void random_rounds(bool licences)
+// kLicences: two licences of 5 and 2, partly held by running jobs, and a
+// third of the jobs hold some.  kGres: half the nodes have 4 GPUs, partly
+// held by running jobs, and a third of the jobs need 1 or 2 per node.
+enum class Extra { kNone, kLicences, kGres };
+
+static void random_rounds(Extra extra)
 {
-    std::mt19937 rng(licences ? 20261130 : 20261122);
-    std::size_t placed_with_licences = 0;  // the licence rounds must use them
+    const bool licences = extra == Extra::kLicences, gpus = extra == Extra::kGres;
+    std::mt19937 rng(licences ? 20261130 : gpus ? 20261201 : 20261122);
+    std::size_t placed_with_extra = 0;  // the licence and GPU rounds must use them
     for (int round = 0; round < 20; ++round) {
         const std::size_t n_nodes = 16;
         const unsigned seed = rng();
@@ -206,6 +224,14 @@ static void random_rounds(bool licences)
                 t.use_license(0, kNow - 5, kNow + dur(g), 3);
                 t.use_license(1, kNow - 5, kNow + dur(g), 1);
             }
+            if (gpus) {
+                const std::uint32_t gpu = t.add_gres();
+                std::uniform_int_distribution<int> busy(0, 4);
+                for (std::uint32_t n = 0; n < n_nodes; n += 2) {
+                    t.set_gres(gpu, n, 4);
+                    t.use_gres(gpu, n, kNow - 5, kNow + dur(g), std::uint32_t(busy(g)));
+                }
+            }
             return t;
         };
         Timeline t = make();
@@ -219,6 +245,9 @@ static void random_rounds(bool licences)
                 jobs.back().licenses = {{0, std::uint32_t(l * 2)}};
             else if (l == 3)
                 jobs.back().licenses = {{1, 1}};
+            const int gn = gpus ? lic(rng) : 0;  // 1: one GPU a node, 2: two
+            if (gn == 1 || gn == 2)
+                jobs.back().gres = {{0, std::uint32_t(gn), std::uint32_t(gn)}};
         }
         const std::uint32_t depth = 1 + round % 5;
         PlanStats st;
@@ -244,21 +273,108 @@ static void random_rounds(bool licences)
         for (std::uint32_t l = 0; l < t.license_count(); ++l)
             for (std::int64_t s = kNow; s < kNow + 12000; s += 7)
                 ASSERT_GE(t.license_free_at(l, s), 0) << "licence " << l << " at +" << s - kNow;
+        for (std::uint32_t gpu = 0; gpu < t.gres_count(); ++gpu)
+            for (std::uint32_t n = 0; n < n_nodes; ++n)
+                for (std::int64_t s = kNow; s < kNow + 12000; s += 7)
+                    ASSERT_GE(t.gres_free_at(gpu, n, s), 0) << "GPUs of node " << n << " at +" << s - kNow;
         for (const auto &x : d)
-            placed_with_licences += x.kind != PlanKind::kWaiting && !jobs[x.job].licenses.empty();
+            placed_with_extra += (x.kind == PlanKind::kStartNow || x.kind == PlanKind::kReserved) &&
+                                 !(jobs[x.job].licenses.empty() && jobs[x.job].gres.empty());
     }
-    EXPECT_EQ(placed_with_licences > 0, licences);
+    EXPECT_EQ(placed_with_extra > 0, extra != Extra::kNone);
 }
 
 TEST(Backfill, RandomPlansAreSafe)
 {
-    random_rounds(false);
+    random_rounds(Extra::kNone);
 }
 
 TEST(Backfill, RandomPlansWithLicencesAreSafe)
 {
-    random_rounds(true);
+    random_rounds(Extra::kLicences);
 }
+
+TEST(Backfill, RandomPlansWithGpusAreSafe)
+{
+    random_rounds(Extra::kGres);
+}
+
+// Generic resources (Gres=gpu:N): a count per node, held by a job on each
+// node it uses.
+TEST(Timeline, GpusHeldByRunningJobsDelayAStart)
+{
+    Timeline t(nodes(2), kNow, 86400, 1);
+    const std::uint32_t gpu = t.add_gres();
+    t.set_gres(gpu, 0, 2);  // node 1 has none
+    t.use_gres(gpu, 0, kNow - 20, kNow + 100, 2);  // a running job, until +100
+    Request one = req(1, 50);
+    one.gres = {{gpu, 1, 1}};
+    auto p = t.earliest(one);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->start, kNow + 100);  // CPUs are free now on both nodes, GPUs are not
+    ASSERT_EQ(p->nodes.size(), 1u);
+    EXPECT_EQ(p->nodes[0].first, 0u);
+    EXPECT_EQ(t.earliest(req(1, 50))->start, kNow);
+    Request three = req(1, 50);
+    three.gres = {{gpu, 3, 3}};  // more than a node has
+    EXPECT_FALSE(t.earliest(three));
+    Request two_nodes = req(2, 50, 2, 2);
+    two_nodes.gres = {{gpu, 1, 1}};  // only one node has any
+    EXPECT_FALSE(t.earliest(two_nodes));
+    Request unknown = req(1, 50);
+    unknown.gres = {{gpu + 1, 1, 1}};
+    EXPECT_FALSE(t.earliest(unknown));
+    t.reserve(one, *p);
+    EXPECT_EQ(t.gres_free_at(gpu, 0, kNow + 100), 1);
+    EXPECT_EQ(t.gres_free_at(gpu, 0, kNow + 150), 2);
+}
+
+TEST(Backfill, GpuJobIsHeldAndNotDelayed)
+{
+    // One node, 8 CPUs, 4 GPUs, 3 of them held by a running job until +100.
+    // Priority order: A needs all 4 (held at +100); B one for 50 s (done
+    // before A starts: starts now); C one for 200 s (would keep it past A's
+    // start: waits); D no GPU (starts now).
+    Timeline t(nodes(1, 8), kNow, 86400, 1);
+    const std::uint32_t gpu = t.add_gres();
+    t.set_gres(gpu, 0, 4);
+    t.use_gres(gpu, 0, kNow - 10, kNow + 100, 3);
+    std::vector<Request> jobs = {req(1, 300), req(1, 50), req(1, 200), req(1, 200)};
+    jobs[0].gres = {{gpu, 4, 4}};
+    jobs[1].gres = {{gpu, 1, 1}};
+    jobs[2].gres = {{gpu, 1, 1}};
+    expect_held_at_100_short_starts_long_waits(plan_backfill(t, jobs, 1, 0));
+    EXPECT_EQ(t.gres_free_at(gpu, 0, kNow + 100), 0);  // A's, from its start
+    EXPECT_EQ(t.gres_free_at(gpu, 0, kNow + 400), 4);
+}
+
+// A start now takes what the select plugin gives it: a request per job or
+// per task may get more GPUs on one node than it needs per node.  The node
+// is safe only if a held start leaves room for the most it may take.
+TEST(Timeline, SafeNowAllowsForTheMostGpusAStartMayTake)
+{
+    Timeline t(nodes(1, 8), kNow, 86400, 1);
+    const std::uint32_t gpu = t.add_gres();
+    t.set_gres(gpu, 0, 4);
+    t.use_gres(gpu, 0, kNow - 10, kNow + 30, 2);  // 2 free now, 4 from +30
+    Request held = req(1, 100);
+    held.gres = {{gpu, 3, 3}};
+    auto p = t.earliest(held);
+    ASSERT_TRUE(p);
+    ASSERT_EQ(p->start, kNow + 30);
+    t.reserve(held, *p);  // from +30 to +130: 1 free
+    Request one = req(1, 200);
+    one.gres = {{gpu, 1, 1}};
+    EXPECT_TRUE(t.safe_now(one)[0]);
+    Request up_to_two = one;
+    up_to_two.gres = {{gpu, 1, 2}};
+    EXPECT_FALSE(t.safe_now(up_to_two)[0]);
+    Request whole = req(1, 200);
+    whole.whole_node = true;  // takes every free GPU of the node
+    EXPECT_FALSE(t.safe_now(whole)[0]);
+    EXPECT_TRUE(t.safe_now(req(1, 200))[0]);  // no GPU: only its CPUs count
+}
+
 
 // Licences (-L): a count shared by the whole cluster, held by a job for its
 // whole duration.
@@ -317,13 +433,7 @@ TEST(Backfill, LicenceJobIsHeldAndNotDelayed)
     jobs[0].licenses = {{lic, 3}};
     jobs[1].licenses = {{lic, 1}};
     jobs[2].licenses = {{lic, 1}};
-    auto d = plan_backfill(t, jobs, 1, 0);
-    ASSERT_EQ(d.size(), 4u);
-    EXPECT_EQ(d[0].kind, PlanKind::kReserved);
-    EXPECT_EQ(d[0].placement.start, kNow + 100);
-    EXPECT_EQ(d[1].kind, PlanKind::kStartNow);
-    EXPECT_EQ(d[2].kind, PlanKind::kWaiting);
-    EXPECT_EQ(d[3].kind, PlanKind::kStartNow);
+    expect_held_at_100_short_starts_long_waits(plan_backfill(t, jobs, 1, 0));
     EXPECT_EQ(t.license_free_at(lic, kNow + 100), 0);  // A's, from its start
     EXPECT_EQ(t.license_free_at(lic, kNow + 400), 3);
 }
@@ -379,14 +489,14 @@ TEST(Timeline, SafeNowLeavesOutNodesAPlacementNeeds)
     Timeline t(nodes(2), kNow, 86400, 1);
     t.occupy(0, kNow - 5, kNow + 100, 2, 0);  // node 0: 2 free now, 4 from +100
     // A held job takes all of node 0 from +100.
-    t.reserve(req(4, 500), Placement{kNow + 100, {{0, 4}}});
+    t.reserve(req(4, 500), Placement{kNow + 100, {{0, 4}}, {}});
     auto long_small = t.safe_now(req(1, 200));
     EXPECT_FALSE(long_small[0]);  // anything there at +100 delays the held job
     EXPECT_TRUE(long_small[1]);
     auto short_one = t.safe_now(req(2, 50));
     EXPECT_TRUE(short_one[0]);  // ends before +100
     // Node 1 half taken later: a start of up to 2 CPUs is safe, of 3 not.
-    t.reserve(req(2, 500), Placement{kNow + 100, {{1, 2}}});
+    t.reserve(req(2, 500), Placement{kNow + 100, {{1, 2}}, {}});
     EXPECT_TRUE(t.safe_now(req(2, 200))[1]);
     EXPECT_FALSE(t.safe_now(req(3, 200))[1]);
     Request capped = req(8, 200, 1);
@@ -435,7 +545,7 @@ TEST(BackfillPass, GreedyStartsOnSafeNodesNeverOversubscribe)
                 continue;
             }
             // Greedy: fill allowed nodes in index order, each up to all it has now.
-            Placement greedy{kNow, {}};
+            Placement greedy{kNow, {}, {}};
             std::int64_t left = r.cpus;
             for (std::uint32_t n = 0; n < n_nodes && left > 0; ++n) {
                 if (!(*ok)[n] || greedy.nodes.size() >= r.max_nodes)

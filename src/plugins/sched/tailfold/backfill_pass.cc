@@ -229,8 +229,8 @@ void backfill_pass()
     List queue = build_job_queue(true, true);  // also clears old start estimates
     sort_job_queue(queue);
     const std::uint32_t queue_len = list_count(queue);
-    LicenseIndex licenses;
-    tailfold::Timeline timeline = build_timeline(now, p, licenses);
+    ResourceIndex names;
+    tailfold::Timeline timeline = build_timeline(now, p, names);
     tailfold::BackfillPass pass(timeline, p.reservations);
     std::unordered_set<std::uint32_t> done;  // a job with several partitions: its best record only
     std::uint32_t depth = 0, tried = 0;
@@ -261,7 +261,7 @@ void backfill_pass()
         xfree(job->sched_nodes);  // last pass's plan; this pass sets it again if held
         tailfold::Request r;
         const Runnable can = runnable_now(job, now);
-        if (can != Runnable::kNo && request_for(job, predicted, licenses, r)) {
+        if (can != Runnable::kNo && request_for(job, predicted, names, r)) {
             ++tried;
             done.insert(job->job_id);
             const bool may_start = can == Runnable::kNow;
@@ -270,13 +270,13 @@ void backfill_pass()
                 // it lasts, so a start there delays no held job.  Start it
                 // now if it fits, or leave it to the next pass.
                 if (may_start && start_job(job, r.allowed))
-                    pass.started(r, allocation_of(job, now));
+                    pass.started(r, allocation_of(job, now, names));
             } else if (auto nodes = may_start ? pass.start_now(r) : std::nullopt;
                        nodes && start_job(job, *nodes)) {
-                pass.started(r, allocation_of(job, now));
+                pass.started(r, allocation_of(job, now, names));
             } else {
-                // The select plugin may refuse what the plan allows (GRES,
-                // a node just gone), and slurmctld may count a licence
+                // The select plugin may refuse what the plan allows (GRES
+                // types or sockets, a node just gone), and slurmctld may count a licence
                 // busy that the plan sees free: then no earlier than the
                 // next step.
                 const tailfold::PlanDecision dec =

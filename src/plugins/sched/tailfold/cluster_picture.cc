@@ -4,11 +4,13 @@
 #include "sched_glue.h"
 
 #include <algorithm>
+#include <map>
 
 #include "src/core/backfill_planner.h"
 #include "src/plugins/common/duration_boost.h"
 
 extern "C" {
+#include "src/common/gres.h"
 #include "src/common/node_conf.h"
 #include "src/slurmctld/licenses.h"
 #include "src/slurmctld/reservation.h"
@@ -54,7 +56,8 @@ time_t expected_end(const job_record_t *job, time_t now, const tailfold::Backfil
 // the count it holds) with its number in the timeline; false if one is
 // not among the cluster's.
 template <class F>
-bool for_each_license(List list, const LicenseIndex &index, F &&f)
+bool for_each_license(List list, const std::unordered_map<std::string, std::uint32_t> &index,
+                      F &&f)
 {
     if (!list)
         return true;
@@ -76,7 +79,7 @@ bool for_each_license(List list, const LicenseIndex &index, F &&f)
 // stays taken over the whole window: the plan never counts on a licence
 // it cannot see come back.
 void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p,
-                  LicenseIndex &index)
+                  std::unordered_map<std::string, std::uint32_t> &index)
 {
     index.clear();
     if (!license_list)
@@ -111,10 +114,137 @@ void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillPar
             t.use_license(n, now, t.horizon() + 1, std::uint32_t(used[n] - held[n]));
 }
 
+
+// Each generic resource a running job holds, per node of its allocation:
+// f(node index, its number in the timeline, count).  gres_cnt_node_alloc
+// follows the allocation's node bitmap (job_resrcs), one entry per node.
+template <class F>
+void for_each_gres_alloc(const job_record_t *job,
+                         const std::unordered_map<std::string, std::uint32_t> &index, F &&f)
+{
+    const job_resources_t *jr = job->job_resrcs;
+    if (!job->gres_list_alloc || !jr || !jr->node_bitmap || index.empty())
+        return;
+    ListIterator it = list_iterator_create(job->gres_list_alloc);
+    while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
+        const auto *js = static_cast<const gres_job_state_t *>(gs->gres_data);
+        auto found = gs->gres_name ? index.find(gs->gres_name) : index.end();
+        if (!js || found == index.end() || (js->flags & GRES_NO_CONSUME) || !js->gres_cnt_node_alloc)
+            continue;
+        std::uint32_t j = 0;
+        for (int n = 0; n < node_record_count && j < js->node_cnt; ++n) {
+            if (!bit_test(jr->node_bitmap, n))
+                continue;
+            if (js->gres_cnt_node_alloc[j])
+                f(std::uint32_t(n), found->second, std::uint32_t(js->gres_cnt_node_alloc[j]));
+            ++j;
+        }
+    }
+    list_iterator_destroy(it);
+}
+
+// Each node's consumable generic resources (counted by name), taken by the
+// running jobs that hold them until their expected ends.  What slurmctld
+// counts as allocated on a node beyond those stays taken over the whole
+// window, as for licences.
+void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p,
+              std::unordered_map<std::string, std::uint32_t> &index)
+{
+    index.clear();
+    // (resource, node) -> what slurmctld counts as allocated there.
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::int64_t> unexplained;
+    for (int i = 0; i < node_record_count; ++i) {
+        const node_record_t *node = node_record_table_ptr[i];
+        if (!node || !node->gres_list)
+            continue;
+        std::map<std::uint32_t, std::uint64_t> total;  // a name may come once per type
+        ListIterator it = list_iterator_create(node->gres_list);
+        while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
+            const auto *ns = static_cast<const gres_node_state_t *>(gs->gres_data);
+            if (!gs->gres_name || !ns || ns->no_consume)
+                continue;
+            auto found = index.find(gs->gres_name);
+            if (found == index.end())
+                found = index.emplace(gs->gres_name, t.add_gres()).first;
+            total[found->second] += ns->gres_cnt_avail;
+            unexplained[{found->second, std::uint32_t(i)}] += std::int64_t(ns->gres_cnt_alloc);
+        }
+        list_iterator_destroy(it);
+        for (const auto &[g, count] : total)
+            t.set_gres(g, std::uint32_t(i), std::uint32_t(std::min<std::uint64_t>(count, UINT32_MAX)));
+    }
+    if (index.empty())
+        return;
+    ListIterator it = list_iterator_create(job_list);
+    while (auto *job = static_cast<job_record_t *>(list_next(it))) {
+        if (!(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)))
+            continue;
+        const time_t end = expected_end(job, now, p);
+        for_each_gres_alloc(job, index, [&](std::uint32_t n, std::uint32_t g, std::uint32_t count) {
+            t.use_gres(g, n, now, end, count);
+            unexplained[{g, n}] -= count;
+        });
+    }
+    list_iterator_destroy(it);
+    for (const auto &[where, count] : unexplained)
+        if (count > 0)
+            t.use_gres(where.first, where.second, now, t.horizon() + 1, std::uint32_t(count));
+}
+
+// What a pending job needs of each generic resource on every node it uses
+// (Request::gres), from its request per node, per task, per socket or per
+// job; false if it asks for one no node has.
+bool gres_needs(const job_record_t *job, const std::unordered_map<std::string, std::uint32_t> &index,
+                tailfold::Request &r)
+{
+    const struct job_details *d = job->details;
+    if (!job->gres_list_req)
+        return true;
+    const std::uint64_t tasks = d->num_tasks && d->num_tasks != NO_VAL ? d->num_tasks : 1;
+    const std::uint64_t tasks_per_node =
+        d->ntasks_per_node && d->ntasks_per_node != NO_VAL16 ? d->ntasks_per_node : 0;
+    const bool one_node = r.max_nodes == 1;
+    std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> need;  // per name: (per, most)
+    bool known = true;
+    ListIterator it = list_iterator_create(job->gres_list_req);
+    while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
+        const auto *js = static_cast<const gres_job_state_t *>(gs->gres_data);
+        if (!js || (js->flags & GRES_NO_CONSUME))
+            continue;
+        auto found = gs->gres_name ? index.find(gs->gres_name) : index.end();
+        if (found == index.end()) {
+            known = false;
+            continue;
+        }
+        std::uint64_t per = 0, most = 0;
+        if (js->gres_per_node) {
+            per = most = js->gres_per_node;
+        } else if (js->gres_per_task) {
+            per = js->gres_per_task * (tasks_per_node ? tasks_per_node : one_node ? tasks : 1);
+            most = tasks_per_node ? per : js->gres_per_task * tasks;
+        } else if (js->gres_per_socket) {
+            per = js->gres_per_socket;  // at least one socket; how many the select plugin decides
+            most = UINT32_MAX;
+        } else if (js->gres_per_job) {
+            // Spread over its fewest nodes for the plan; one node may get it all.
+            per = (js->gres_per_job + r.min_nodes - 1) / r.min_nodes;
+            most = js->gres_per_job;
+        }
+        auto &[p, m] = need[found->second];
+        p += per;
+        m += most;
+    }
+    list_iterator_destroy(it);
+    for (const auto &[g, pm] : need)
+        if (pm.first)
+            r.gres.push_back({g, std::uint32_t(std::min<std::uint64_t>(pm.first, UINT32_MAX)),
+                              std::uint32_t(std::min<std::uint64_t>(pm.second, UINT32_MAX))});
+    return known;
+}
 }  // namespace
 
 tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
-                                  LicenseIndex &licenses)
+                                  ResourceIndex &index)
 {
     const bool with_mem = memory_is_consumable();
     std::vector<tailfold::NodeCapacity> cap(node_record_count);
@@ -147,7 +277,8 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
     }
     list_iterator_destroy(it);
 
-    add_licenses(t, now, p, licenses);
+    add_licenses(t, now, p, index.licenses);
+    add_gres(t, now, p, index.gres);
 
     // Advanced reservations: their nodes and licences are closed to
     // everyone else while they last.  Jobs that run in a reservation are
@@ -159,7 +290,7 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
         for (int n = 0; resv->node_bitmap && n < node_record_count; ++n)
             if (bit_test(resv->node_bitmap, n))
                 t.block(n, resv->start_time, resv->end_time);
-        for_each_license(resv->license_list, licenses, [&](std::uint32_t n, std::uint32_t count) {
+        for_each_license(resv->license_list, index.licenses, [&](std::uint32_t n, std::uint32_t count) {
             t.use_license(n, resv->start_time, resv->end_time, count);
         });
     }
@@ -167,7 +298,7 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
     return t;
 }
 
-bool request_for(job_record_t *job, bool predicted, const LicenseIndex &licenses,
+bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
                  tailfold::Request &r)
 {
     const struct job_details *d = job->details;
@@ -175,7 +306,7 @@ bool request_for(job_record_t *job, bool predicted, const LicenseIndex &licenses
     if (!d || !part || !part->node_bitmap)
         return false;
     r = tailfold::Request{};
-    if (!for_each_license(job->license_list, licenses, [&](std::uint32_t n, std::uint32_t count) {
+    if (!for_each_license(job->license_list, index.licenses, [&](std::uint32_t n, std::uint32_t count) {
             r.licenses.push_back({n, count});
         }))
         return false;
@@ -183,6 +314,8 @@ bool request_for(job_record_t *job, bool predicted, const LicenseIndex &licenses
     r.min_nodes = std::max<std::uint32_t>(d->min_nodes, 1);
     r.max_nodes = d->max_nodes ? d->max_nodes : UINT32_MAX;
     r.whole_node = d->whole_node == 1 || part->max_share == 0;
+    if (!gres_needs(job, index.gres, r))
+        return false;
     if (d->ntasks_per_node && d->ntasks_per_node != NO_VAL16)
         r.max_cpus_per_node =
             d->ntasks_per_node * (d->cpus_per_task && d->cpus_per_task != NO_VAL16 ? d->cpus_per_task : 1);
@@ -228,7 +361,7 @@ bool request_for(job_record_t *job, bool predicted, const LicenseIndex &licenses
     return ok;
 }
 
-tailfold::Placement allocation_of(const job_record_t *job, time_t now)
+tailfold::Placement allocation_of(const job_record_t *job, time_t now, const ResourceIndex &index)
 {
     tailfold::Placement p;
     p.start = now;
@@ -241,6 +374,9 @@ tailfold::Placement allocation_of(const job_record_t *job, time_t now)
             p.nodes.push_back({std::uint32_t(n), jr->cpus ? jr->cpus[j] : 0u});
             ++j;
         }
+    for_each_gres_alloc(job, index.gres, [&](std::uint32_t n, std::uint32_t g, std::uint32_t count) {
+        p.gres.push_back({n, g, count});
+    });
     return p;
 }
 

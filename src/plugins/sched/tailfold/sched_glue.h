@@ -28,25 +28,31 @@ void backfill_pass();
 // --- cluster_picture.cc: slurmctld's state as the planner sees it.
 // All need the job and node locks (read) and the partition lock (read).
 
-// Licences (slurm.conf Licenses=, and remote ones) by name: their number
-// in the timeline.
-using LicenseIndex = std::unordered_map<std::string, std::uint32_t>;
+// Licences (slurm.conf Licenses=, and remote ones) and generic resources
+// (GresTypes=, counted by name: gpu, whatever its type) by name: their
+// numbers in the timeline.
+struct ResourceIndex {
+    std::unordered_map<std::string, std::uint32_t> licenses, gres;
+};
 
 // Nodes by index (node_record_table_ptr order), running jobs to their
 // expected ends, advanced reservations as blocks; licences, taken by
 // running jobs until their expected ends and by reservations while they
-// last (as slurmctld counts them for a job outside the reservation).
+// last (as slurmctld counts them for a job outside the reservation);
+// each node's generic resources, taken by running jobs until their
+// expected ends.
 tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
-                                  LicenseIndex &licenses);
+                                  ResourceIndex &index);
 
 // What a pending job asks for in its current partition (job->part_ptr), or
-// false when it can use no node or asks for a licence the cluster does not
-// have.  `predicted`: plan with the learned runtime.
-bool request_for(job_record_t *job, bool predicted, const LicenseIndex &licenses,
+// false when it can use no node or asks for a licence or generic resource
+// the cluster does not have.  `predicted`: plan with the learned runtime.
+bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
                  tailfold::Request &r);
 
-// The nodes and CPUs a running job holds, as a placement starting now.
-tailfold::Placement allocation_of(const job_record_t *job, time_t now);
+// The nodes, CPUs and generic resources a running job holds, as a
+// placement starting now.
+tailfold::Placement allocation_of(const job_record_t *job, time_t now, const ResourceIndex &index);
 
 // A node mask as a Slurm bitmap (caller frees) and back.
 bitstr_t *to_bitmap(const std::vector<bool> &mask);
