@@ -18,6 +18,13 @@
 # and started L at once (L sleeps 10 s only; run to its limit, it would
 # have kept B waiting).  Then each job's start (from the moment the four
 # became eligible) under tailfold is at most stock's + 3 s.
+#
+# Then GPU types: the same nodes with one a100 and one v100 each
+# (Gres=gpu:a100:1,gpu:v100:1).  R holds the a100 of every node; B needs
+# the a100 of every node (planned at R's end); S a v100 for 1 minute and
+# L any GPU for 5 minutes (it gets a v100): neither takes what B needs,
+# both start at once.  Counted by name only, the plan would see one free
+# GPU a node, hold B on it one step ahead, and keep S and L waiting.
 source "$(dirname "$0")/lib.sh"
 cluster_file=$top/test/cluster/gpu-cluster.conf
 stock_dir=$mc_dir/stock
@@ -25,16 +32,20 @@ tf_dir=$mc_dir/tailfold
 slack=3
 trap 'mc down --dir "$stock_dir" >/dev/null 2>&1 || true; mc down --dir "$tf_dir" >/dev/null 2>&1 || true' EXIT
 
-mc down --dir "$stock_dir" >/dev/null 2>&1 || true
-mc down --dir "$tf_dir" >/dev/null 2>&1 || true
-mc up --dir "$stock_dir" --port-base "$port_base" --fresh --cluster-file "$cluster_file" \
-    --set SchedulerType=sched/backfill >/dev/null
-mc up --dir "$tf_dir" --port-base $((port_base + 50)) --fresh --cluster-file "$cluster_file" \
-    --set "SchedulerParameters=bf_interval=2,bf_resolution=1,bf_window=60,bf_reservations=10" >/dev/null
-for d in "$stock_dir" "$tf_dir"; do
-    gpus=$(on "$d" sinfo -h -N -o '%G %T' | grep -c '^gpu:2 idle$' || true)
-    [ "$gpus" = 4 ] || { fail "$(basename "$d"): 4 idle nodes with gpu:2 expected, sinfo says:"; on "$d" sinfo -N -o '%N %G %T %E'; finish; }
-done
+# clusters_up CLUSTER_FILE GRES: both clusters afresh, every node with GRES.
+clusters_up() {
+    local d gpus
+    for d in "$stock_dir" "$tf_dir"; do mc down --dir "$d" >/dev/null 2>&1 || true; done
+    mc up --dir "$stock_dir" --port-base "$port_base" --fresh --cluster-file "$1" \
+        --set SchedulerType=sched/backfill >/dev/null
+    mc up --dir "$tf_dir" --port-base $((port_base + 50)) --fresh --cluster-file "$1" \
+        --set "SchedulerParameters=bf_interval=2,bf_resolution=1,bf_window=60,bf_reservations=10" >/dev/null
+    for d in "$stock_dir" "$tf_dir"; do
+        gpus=$(on "$d" sinfo -h -N -o '%G %T' | grep -c "^$2 idle\$" || true)
+        [ "$gpus" = 4 ] || { fail "$(basename "$d"): 4 idle nodes with $2 expected, sinfo says:"; on "$d" sinfo -N -o '%N %G %T %E'; finish; }
+    done
+}
+clusters_up "$cluster_file" gpu:2
 
 R_args=(-N 3 --ntasks-per-node=1 --gres=gpu:2)
 B_args=(-N 4 --ntasks-per-node=1 --gres=gpu:2)
@@ -43,4 +54,15 @@ L_args=(-n 1 --gres=gpu:1)
 N_args=(-n 2)
 run_on_both held_start_run "$stock_dir" "$tf_dir"
 held_start_checks "$stock_dir" "$tf_dir" GPU GPUs $slack
+
+log "GPU types: one a100 and one v100 a node"
+sed 's/Gres=gpu:2/Gres=gpu:a100:1,gpu:v100:1/' "$cluster_file" > "$mc_dir/types-cluster.conf"
+clusters_up "$mc_dir/types-cluster.conf" 'gpu:a100:1,gpu:v100:1'
+R_args=(-N 4 --ntasks-per-node=1 --gres=gpu:a100:1)
+B_args=(-N 4 --ntasks-per-node=1 --gres=gpu:a100:1)
+S_args=(-n 1 --gres=gpu:v100:1)
+L_args=(-n 1 --gres=gpu:1)
+N_args=(-n 2)
+run_on_both held_start_run "$stock_dir" "$tf_dir"
+held_start_checks "$stock_dir" "$tf_dir" "a100 GPU" "a100 GPUs" $slack "any GPU; a v100 is free"
 finish

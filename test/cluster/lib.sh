@@ -162,7 +162,9 @@ job_times() {
 # The test sets R_args, B_args, S_args, L_args and N_args (sbatch options:
 # CPUs, nodes and the resource) and calls
 #   run_on_both held_start_run STOCK_DIR TAILFOLD_DIR
-#   held_start_checks STOCK_DIR TAILFOLD_DIR RESOURCE RESOURCES SLACK
+#   held_start_checks STOCK_DIR TAILFOLD_DIR RESOURCE RESOURCES SLACK [L_NOW]
+# L_NOW (backfill_gpu_types): L takes something B does not need, so it
+# must start at once instead of waiting.
 # held_start_run DIR: the scenario on one cluster; "label id" lines into
 # DIR/ids, the eligibility time into DIR/t_up, B's planned start (squeue
 # --start) into DIR/planned.
@@ -193,8 +195,8 @@ held_start_run() {
 
 # held_start_checks: what tailfold must do, and each start under tailfold
 # at most stock's + SLACK s (from the moment the four became eligible).
-held_start_checks() {  # stock_dir tailfold_dir resource resources slack
-    local one=$3 many=$4 slack=$5 d name t_up planned flags sb ss sl sn tb ts tl tn pair
+held_start_checks() {  # stock_dir tailfold_dir resource resources slack [l_now]
+    local one=$3 many=$4 slack=$5 l_now=${6:-} d name t_up planned flags sb ss sl sn tb ts tl tn pair
     for d in "$1" "$2"; do
         name=$(basename "$d")
         t_up=$(cat "$d/t_up") planned=$(cat "$d/planned")
@@ -209,7 +211,11 @@ held_start_checks() {  # stock_dir tailfold_dir resource resources slack
         check "tailfold: B starts no later than planned ($((planned - B_start)) s before)" test "$B_start" -le $((planned + slack))
         check "tailfold: S (done before B's start) starts at once (+$((S_start - t_up)) s)" test $((S_start - t_up)) -le 5
         check "tailfold: N (no $one) starts at once (+$((N_start - t_up)) s)" test $((N_start - t_up)) -le 5
-        check "tailfold: L (would hold a $one past B's start) does not start before B" test "$L_start" -ge "$B_start"
+        if [ -n "$l_now" ]; then
+            check "tailfold: L ($l_now) starts at once (+$((L_start - t_up)) s)" test $((L_start - t_up)) -le 5
+        else
+            check "tailfold: L (would hold a $one past B's start) does not start before B" test "$L_start" -ge "$B_start"
+        fi
         flags=$(on "$d" sacct -X -n -P -j "$(awk '$1 == "S" { print $2 }' "$d/ids")" -o Flags)
         check "tailfold: S was started by the backfill (flags: $flags)" grep -q SchedBackfill <<<"$flags"
     done

@@ -115,12 +115,36 @@ void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillPar
 }
 
 
+using GresIndex = std::unordered_map<std::string, std::uint32_t>;
+
+// The timeline counters a use of generic resource NAME of TYPE (or of no
+// type) touches: the name's (every gpu) and, with a type, the type's
+// (gpu:a100).  False if one is not among the cluster's.
+bool gres_counters(const GresIndex &index, const char *name, const char *type,
+                   std::uint32_t (&out)[2], int &n)
+{
+    n = 0;
+    if (!name)
+        return false;
+    auto found = index.find(name);
+    if (found == index.end())
+        return false;
+    out[n++] = found->second;
+    if (type && *type) {
+        found = index.find(std::string(name) + ":" + type);
+        if (found == index.end())
+            return false;
+        out[n++] = found->second;
+    }
+    return true;
+}
+
 // Each generic resource a running job holds, per node of its allocation:
-// f(node index, its number in the timeline, count).  gres_cnt_node_alloc
-// follows the allocation's node bitmap (job_resrcs), one entry per node.
+// f(node index, its number in the timeline, count), for its name and, if
+// it asked for a type, for its type.  gres_cnt_node_alloc follows the
+// allocation's node bitmap (job_resrcs), one entry per node.
 template <class F>
-void for_each_gres_alloc(const job_record_t *job,
-                         const std::unordered_map<std::string, std::uint32_t> &index, F &&f)
+void for_each_gres_alloc(const job_record_t *job, const GresIndex &index, F &&f)
 {
     const job_resources_t *jr = job->job_resrcs;
     if (!job->gres_list_alloc || !jr || !jr->node_bitmap || index.empty())
@@ -128,50 +152,63 @@ void for_each_gres_alloc(const job_record_t *job,
     ListIterator it = list_iterator_create(job->gres_list_alloc);
     while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
         const auto *js = static_cast<const gres_job_state_t *>(gs->gres_data);
-        auto found = gs->gres_name ? index.find(gs->gres_name) : index.end();
-        if (!js || found == index.end() || (js->flags & GRES_NO_CONSUME) || !js->gres_cnt_node_alloc)
+        std::uint32_t g[2];
+        int ng = 0;
+        if (!js || (js->flags & GRES_NO_CONSUME) || !js->gres_cnt_node_alloc ||
+            !gres_counters(index, gs->gres_name, js->type_name, g, ng))
             continue;
         std::uint32_t j = 0;
         for (int n = 0; n < node_record_count && j < js->node_cnt; ++n) {
             if (!bit_test(jr->node_bitmap, n))
                 continue;
-            if (js->gres_cnt_node_alloc[j])
-                f(std::uint32_t(n), found->second, std::uint32_t(js->gres_cnt_node_alloc[j]));
+            for (int k = 0; k < ng && js->gres_cnt_node_alloc[j]; ++k)
+                f(std::uint32_t(n), g[k], std::uint32_t(js->gres_cnt_node_alloc[j]));
             ++j;
         }
     }
     list_iterator_destroy(it);
 }
 
-// Each node's consumable generic resources (counted by name), taken by the
-// running jobs that hold them until their expected ends.  What slurmctld
-// counts as allocated on a node beyond those stays taken over the whole
-// window, as for licences.
-void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p,
-              std::unordered_map<std::string, std::uint32_t> &index)
+// Each node's consumable generic resources, counted by name and by type
+// (a node with Gres=gpu:a100:2,gpu:v100:2 has 4 gpu, 2 gpu:a100, 2
+// gpu:v100), taken by the running jobs that hold them until their
+// expected ends.  What slurmctld counts as allocated on a node beyond
+// those stays taken over the whole window, as for licences.  (A job that
+// asked for no type takes from its name's count only: slurmctld does not
+// count it in any type either.)
+void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p, GresIndex &index)
 {
     index.clear();
     // (resource, node) -> what slurmctld counts as allocated there.
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::int64_t> unexplained;
+    auto counter = [&](const std::string &key) {
+        auto found = index.find(key);
+        return found != index.end() ? found->second : index.emplace(key, t.add_gres()).first->second;
+    };
     for (int i = 0; i < node_record_count; ++i) {
         const node_record_t *node = node_record_table_ptr[i];
         if (!node || !node->gres_list)
             continue;
-        std::map<std::uint32_t, std::uint64_t> total;  // a name may come once per type
+        std::map<std::uint32_t, std::uint64_t> total;  // a name may come more than once
+        auto count = [&](std::uint32_t g, std::uint64_t avail, std::uint64_t alloc) {
+            total[g] += avail;
+            unexplained[{g, std::uint32_t(i)}] += std::int64_t(alloc);
+        };
         ListIterator it = list_iterator_create(node->gres_list);
         while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
             const auto *ns = static_cast<const gres_node_state_t *>(gs->gres_data);
             if (!gs->gres_name || !ns || ns->no_consume)
                 continue;
-            auto found = index.find(gs->gres_name);
-            if (found == index.end())
-                found = index.emplace(gs->gres_name, t.add_gres()).first;
-            total[found->second] += ns->gres_cnt_avail;
-            unexplained[{found->second, std::uint32_t(i)}] += std::int64_t(ns->gres_cnt_alloc);
+            count(counter(gs->gres_name), ns->gres_cnt_avail, ns->gres_cnt_alloc);
+            for (int k = 0; k < ns->type_cnt; ++k)
+                if (ns->type_name && ns->type_name[k])
+                    count(counter(std::string(gs->gres_name) + ":" + ns->type_name[k]),
+                          ns->type_cnt_avail ? ns->type_cnt_avail[k] : 0,
+                          ns->type_cnt_alloc ? ns->type_cnt_alloc[k] : 0);
         }
         list_iterator_destroy(it);
-        for (const auto &[g, count] : total)
-            t.set_gres(g, std::uint32_t(i), std::uint32_t(std::min<std::uint64_t>(count, UINT32_MAX)));
+        for (const auto &[g, n] : total)
+            t.set_gres(g, std::uint32_t(i), std::uint32_t(std::min<std::uint64_t>(n, UINT32_MAX)));
     }
     if (index.empty())
         return;
@@ -193,9 +230,9 @@ void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams 
 
 // What a pending job needs of each generic resource on every node it uses
 // (Request::gres), from its request per node, per task, per socket or per
-// job; false if it asks for one no node has.
-bool gres_needs(const job_record_t *job, const std::unordered_map<std::string, std::uint32_t> &index,
-                tailfold::Request &r)
+// job, of its name and of its type if it asks for one; false if it asks
+// for one no node has.
+bool gres_needs(const job_record_t *job, const GresIndex &index, tailfold::Request &r)
 {
     const struct job_details *d = job->details;
     if (!job->gres_list_req)
@@ -211,8 +248,9 @@ bool gres_needs(const job_record_t *job, const std::unordered_map<std::string, s
         const auto *js = static_cast<const gres_job_state_t *>(gs->gres_data);
         if (!js || (js->flags & GRES_NO_CONSUME))
             continue;
-        auto found = gs->gres_name ? index.find(gs->gres_name) : index.end();
-        if (found == index.end()) {
+        std::uint32_t g[2];
+        int ng = 0;
+        if (!gres_counters(index, gs->gres_name, js->type_name, g, ng)) {
             known = false;
             continue;
         }
@@ -230,9 +268,11 @@ bool gres_needs(const job_record_t *job, const std::unordered_map<std::string, s
             per = (js->gres_per_job + r.min_nodes - 1) / r.min_nodes;
             most = js->gres_per_job;
         }
-        auto &[p, m] = need[found->second];
-        p += per;
-        m += most;
+        for (int k = 0; k < ng; ++k) {
+            auto &[p, m] = need[g[k]];
+            p += per;
+            m += most;
+        }
     }
     list_iterator_destroy(it);
     for (const auto &[g, pm] : need)

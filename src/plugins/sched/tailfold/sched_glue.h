@@ -29,8 +29,8 @@ void backfill_pass();
 // All need the job and node locks (read) and the partition lock (read).
 
 // Licences (slurm.conf Licenses=, and remote ones) and generic resources
-// (GresTypes=, counted by name: gpu, whatever its type) by name: their
-// numbers in the timeline.
+// (GresTypes=, counted by name, "gpu", and by type, "gpu:a100") by name:
+// their numbers in the timeline.
 struct ResourceIndex {
     std::unordered_map<std::string, std::uint32_t> licenses, gres;
 };
