@@ -20,11 +20,14 @@
 # became eligible) under tailfold is at most stock's + 3 s.
 #
 # Then GPU types: the same nodes with one a100 and one v100 each
-# (Gres=gpu:a100:1,gpu:v100:1).  R holds the a100 of every node; B needs
-# the a100 of every node (planned at R's end); S a v100 for 1 minute and
-# L any GPU for 5 minutes (it gets a v100): neither takes what B needs,
-# both start at once.  Counted by name only, the plan would see one free
-# GPU a node, hold B on it one step ahead, and keep S and L waiting.
+# (Gres=gpu:a100:1,gpu:v100:1).  R asks for any GPU on every node and gets
+# the a100s (the first devices; checked); B needs the a100 of every node
+# (planned at R's end: the plan must know which type R holds although R
+# asked for none; slurmctld records its allocation per type); S a v100
+# for 1 minute and L any GPU for 5 minutes (it gets a v100): neither takes
+# what B needs, both start at once.  Counted by name only, the plan would
+# see one free GPU a node, hold B on it one step ahead, and keep S and L
+# waiting (with R typed, 5 checks failed on that glue, run by hand).
 source "$(dirname "$0")/lib.sh"
 cluster_file=$top/test/cluster/gpu-cluster.conf
 stock_dir=$mc_dir/stock
@@ -58,11 +61,14 @@ held_start_checks "$stock_dir" "$tf_dir" GPU GPUs $slack
 log "GPU types: one a100 and one v100 a node"
 sed 's/Gres=gpu:2/Gres=gpu:a100:1,gpu:v100:1/' "$cluster_file" > "$mc_dir/types-cluster.conf"
 clusters_up "$mc_dir/types-cluster.conf" 'gpu:a100:1,gpu:v100:1'
-R_args=(-N 4 --ntasks-per-node=1 --gres=gpu:a100:1)
+R_args=(-N 4 --ntasks-per-node=1 --gres=gpu:1)
 B_args=(-N 4 --ntasks-per-node=1 --gres=gpu:a100:1)
 S_args=(-n 1 --gres=gpu:v100:1)
 L_args=(-n 1 --gres=gpu:1)
 N_args=(-n 2)
 run_on_both held_start_run "$stock_dir" "$tf_dir"
+for d in "$stock_dir" "$tf_dir"; do
+    check "$(basename "$d"): R (any GPU) got the a100 of each node" grep -q 'JOB_GRES=gpu:a100:4,' "$d/R.detail"
+done
 held_start_checks "$stock_dir" "$tf_dir" "a100 GPU" "a100 GPUs" $slack "any GPU; a v100 is free"
 finish

@@ -167,12 +167,14 @@ job_times() {
 # must start at once instead of waiting.
 # held_start_run DIR: the scenario on one cluster; "label id" lines into
 # DIR/ids, the eligibility time into DIR/t_up, B's planned start (squeue
-# --start) into DIR/planned.
+# --start) into DIR/planned, R's allocation (scontrol show job -d) into
+# DIR/R.detail.
 held_start_run() {
     local d=$1 R B S L N planned=- i
     export SLURM_CONF=$d/etc/slurm.conf
     R=$(csub "$d" alice "${R_args[@]}" -t 2 -J R --wrap 'sleep 100')
     wait_state "$d" "$R" RUNNING 20 || fail "$(basename "$d"): R did not start"
+    on "$d" scontrol show job -d "$R" > "$d/R.detail"
     # The four become eligible in one update (see bag_of_tasks.sh).
     on "$d" scontrol update PartitionName=main State=DOWN
     B=$(csub "$d" alice "${B_args[@]}" -t 3 -J B --wrap 'sleep 20')

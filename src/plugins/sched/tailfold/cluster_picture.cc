@@ -56,8 +56,7 @@ time_t expected_end(const job_record_t *job, time_t now, const tailfold::Backfil
 // the count it holds) with its number in the timeline; false if one is
 // not among the cluster's.
 template <class F>
-bool for_each_license(List list, const std::unordered_map<std::string, std::uint32_t> &index,
-                      F &&f)
+bool for_each_license(List list, const NameIndex &index, F &&f)
 {
     if (!list)
         return true;
@@ -79,7 +78,7 @@ bool for_each_license(List list, const std::unordered_map<std::string, std::uint
 // stays taken over the whole window: the plan never counts on a licence
 // it cannot see come back.
 void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p,
-                  std::unordered_map<std::string, std::uint32_t> &index)
+                  NameIndex &index)
 {
     index.clear();
     if (!license_list)
@@ -114,13 +113,10 @@ void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillPar
             t.use_license(n, now, t.horizon() + 1, std::uint32_t(used[n] - held[n]));
 }
 
-
-using GresIndex = std::unordered_map<std::string, std::uint32_t>;
-
 // The timeline counters a use of generic resource NAME of TYPE (or of no
 // type) touches: the name's (every gpu) and, with a type, the type's
 // (gpu:a100).  False if one is not among the cluster's.
-bool gres_counters(const GresIndex &index, const char *name, const char *type,
+bool gres_counters(const NameIndex &index, const char *name, const char *type,
                    std::uint32_t (&out)[2], int &n)
 {
     n = 0;
@@ -140,11 +136,13 @@ bool gres_counters(const GresIndex &index, const char *name, const char *type,
 }
 
 // Each generic resource a running job holds, per node of its allocation:
-// f(node index, its number in the timeline, count), for its name and, if
-// it asked for a type, for its type.  gres_cnt_node_alloc follows the
-// allocation's node bitmap (job_resrcs), one entry per node.
+// f(node index, its number in the timeline, count), for its name and its
+// type.  slurmctld keeps one allocation record per type, also for a job
+// that asked for none (JOB_GRES=gpu:a100:4,gpu:v100:0 in scontrol show
+// job -d).  gres_cnt_node_alloc follows the allocation's node bitmap
+// (job_resrcs), one entry per node.
 template <class F>
-void for_each_gres_alloc(const job_record_t *job, const GresIndex &index, F &&f)
+void for_each_gres_alloc(const job_record_t *job, const NameIndex &index, F &&f)
 {
     const job_resources_t *jr = job->job_resrcs;
     if (!job->gres_list_alloc || !jr || !jr->node_bitmap || index.empty())
@@ -173,10 +171,8 @@ void for_each_gres_alloc(const job_record_t *job, const GresIndex &index, F &&f)
 // (a node with Gres=gpu:a100:2,gpu:v100:2 has 4 gpu, 2 gpu:a100, 2
 // gpu:v100), taken by the running jobs that hold them until their
 // expected ends.  What slurmctld counts as allocated on a node beyond
-// those stays taken over the whole window, as for licences.  (A job that
-// asked for no type takes from its name's count only: slurmctld does not
-// count it in any type either.)
-void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p, GresIndex &index)
+// those stays taken over the whole window, as for licences.
+void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p, NameIndex &index)
 {
     index.clear();
     // (resource, node) -> what slurmctld counts as allocated there.
@@ -232,7 +228,7 @@ void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams 
 // (Request::gres), from its request per node, per task, per socket or per
 // job, of its name and of its type if it asks for one; false if it asks
 // for one no node has.
-bool gres_needs(const job_record_t *job, const GresIndex &index, tailfold::Request &r)
+bool gres_needs(const job_record_t *job, const NameIndex &index, tailfold::Request &r)
 {
     const struct job_details *d = job->details;
     if (!job->gres_list_req)
@@ -281,6 +277,7 @@ bool gres_needs(const job_record_t *job, const GresIndex &index, tailfold::Reque
                               std::uint32_t(std::min<std::uint64_t>(pm.second, UINT32_MAX))});
     return known;
 }
+
 }  // namespace
 
 tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,

@@ -31,8 +31,9 @@ void backfill_pass();
 // Licences (slurm.conf Licenses=, and remote ones) and generic resources
 // (GresTypes=, counted by name, "gpu", and by type, "gpu:a100") by name:
 // their numbers in the timeline.
+using NameIndex = std::unordered_map<std::string, std::uint32_t>;
 struct ResourceIndex {
-    std::unordered_map<std::string, std::uint32_t> licenses, gres;
+    NameIndex licenses, gres;
 };
 
 // Nodes by index (node_record_table_ptr order), running jobs to their
