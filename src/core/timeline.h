@@ -26,6 +26,13 @@ struct NodeCapacity {
     bool up = true;
 };
 
+// A generic resource a job needs on each node it uses (see Request::gres).
+struct GresNeed {
+    std::uint32_t gres = 0;
+    std::uint32_t per_node = 0;
+    std::uint32_t most_per_node = 0;
+};
+
 // What a job needs: `cpus` in all, on min_nodes..max_nodes nodes (each node
 // used gives at least one CPU), memory per CPU or per node used (0: none),
 // for `duration_s`.  `allowed` masks the nodes it may use (empty: all).
@@ -38,12 +45,6 @@ struct NodeCapacity {
 // --gpus-per-node...): `per_node` on each, and at most `most_per_node` on
 // one (a request per job or per task may be given more on one node than
 // the plan counts on; the start-now check must allow for that).
-struct GresNeed {
-    std::uint32_t gres = 0;
-    std::uint32_t per_node = 0;
-    std::uint32_t most_per_node = 0;
-};
-
 struct Request {
     std::uint32_t cpus = 1;
     std::uint32_t min_nodes = 1;
@@ -58,12 +59,13 @@ struct Request {
     std::vector<GresNeed> gres;
 };
 
-// Where and when a request runs.  `gres`: (node, resource, count) a job
-// actually got; empty means each node holds the request's per_node.
+// A generic resource a started job actually got on a node.
 struct GresUse {
     std::uint32_t node = 0, gres = 0, count = 0;
 };
 
+// Where and when a request runs.  `gres`: what a job actually got; empty
+// means each node holds the request's per_node.
 struct Placement {
     std::int64_t start = 0;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> nodes;  // (node, CPUs)
@@ -94,8 +96,8 @@ class Timeline {
     std::int64_t license_free_at(std::uint32_t license, std::int64_t t) const;
     std::size_t license_count() const { return lic_steps_.size(); }
 
-    // A generic resource (gpu, by name); returns its number for
-    // Request::gres.  Every node has none of it until set_gres.
+    // A generic resource (gpu, or one type of it, gpu:a100: the glue keeps
+    // both); returns its number for Request::gres.  Every node has none of it until set_gres.
     std::uint32_t add_gres();
     void set_gres(std::uint32_t gres, std::uint32_t node, std::uint32_t total);
     // `count` of it taken on a node over [start, end): a running job until
