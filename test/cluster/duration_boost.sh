@@ -8,10 +8,12 @@ source "$(dirname "$0")/lib.sh"
 # 1. The boost from time limits.  Partitions' largest MaxTime is 600 min, so
 #    the factor is log(t/60 s)/log(36000 s/60 s).
 weight=10000
-cluster_up --set PriorityParameters=duration_weight=$weight,duration_source=limit \
+# Partitions DOWN in slurm.conf too, so the jobs stay pending across the
+# restart of step 2 (see partitions_down_file).
+cluster_up --cluster-file "$(partitions_down_file "$top/etc/minicluster/cluster.conf")" \
+    --set PriorityParameters=duration_weight=$weight,duration_source=limit \
     --set PriorityWeightAge=0 --set PriorityWeightFairshare=0 --set PriorityWeightJobSize=0 \
     --set PriorityWeightPartition=0 --set PriorityWeightQOS=0 >/dev/null
-scontrol update PartitionName=debug State=DOWN
 jobs=$(submit_by_limit alice 1 10 30 60)
 sleep 1
 site_rows() { sprio -h -o '%i %S %Y' | sort -n; }

@@ -228,3 +228,14 @@ held_start_checks() {  # stock_dir tailfold_dir resource resources slack [l_now]
         check "$1 starts under tailfold (+$2 s) no later than under stock (+$3 s) + $slack s" test "$2" -le $(($3 + slack))
     done
 }
+
+# partitions_down_file CLUSTER_FILE: a copy in the test's directory whose
+# partitions are DOWN in slurm.conf, printed.  slurmctld restarted without
+# -R takes partition states from slurm.conf, not from scontrol update: a
+# test that keeps jobs pending across a restart by a DOWN partition needs
+# them DOWN there too, or they start a few seconds after the restart.
+partitions_down_file() {
+    mkdir -p "$mc_dir"
+    sed '/^partition /s/$/ State=DOWN/' "$1" > "$mc_dir/cluster-down.conf"
+    echo "$mc_dir/cluster-down.conf"
+}

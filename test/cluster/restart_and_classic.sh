@@ -7,14 +7,12 @@
 #      usage and every sprio factor equal stock's;
 #   3. tailfold restarts (SIGTERM), then is killed (SIGKILL) and restarts:
 #      usage is the same each time, and the last-decay file is kept.
-# The partitions are DOWN in slurm.conf as well as by scontrol: slurmctld
-# restarted without -R takes partition states from slurm.conf, and pending
-# jobs that start after a restart charge usage (a CI run once checked
-# sshare after the SIGKILL restart a minute late, after they had run).
+# The partitions are DOWN in slurm.conf as well as by scontrol (see
+# partitions_down_file): pending jobs that start after a restart charge
+# usage (a CI run once checked sshare after the SIGKILL restart a minute
+# late, after they had run).
 source "$(dirname "$0")/lib.sh"
-mkdir -p "$mc_dir"
-cluster_file=$mc_dir/cluster-down.conf
-sed '/^partition /s/$/ State=DOWN/' "$top/test/cluster/equivalence-cluster.conf" > "$cluster_file"
+cluster_file=$(partitions_down_file "$top/test/cluster/equivalence-cluster.conf")
 weights=(PriorityWeightAge=1000 PriorityWeightFairshare=100000 PriorityWeightJobSize=2000
          PriorityWeightPartition=3000 PriorityWeightQOS=5000 PriorityWeightAssoc=700
          PriorityWeightTRES=CPU=400,Mem=150 PriorityFlags=NO_FAIR_TREE
