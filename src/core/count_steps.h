@@ -13,12 +13,25 @@
 
 namespace tailfold {
 
+// A step function kept as time -> value from that time to the next key:
+// make t a key (with the value in force there), so that a change from t
+// on touches keys only.  Nothing is done before the first key.
+template <class V>
+void split_steps(std::map<std::int64_t, V> &s, std::int64_t t)
+{
+    auto it = s.upper_bound(t);
+    if (it == s.begin())
+        return;
+    auto prev = std::prev(it);
+    if (prev->first != t)
+        s.emplace_hint(it, t, prev->second);
+}
+
 class CountSteps {
   public:
     CountSteps() = default;  // no key: none of it, at any time
     CountSteps(std::int64_t now, std::int64_t count) { steps_.emplace(now, count); }
 
-    bool empty() const { return steps_.empty(); }
     const std::map<std::int64_t, std::int64_t> &steps() const { return steps_; }
 
     // `delta` added to the count over [start, end) (clipped to what is kept).
@@ -29,8 +42,8 @@ class CountSteps {
         start = std::max(start, steps_.begin()->first);
         if (end <= start)
             return;
-        split(start);
-        split(end);
+        split_steps(steps_, start);
+        split_steps(steps_, end);
         for (auto it = steps_.find(start); it != steps_.end() && it->first < end; ++it)
             it->second += delta;
     }
@@ -57,16 +70,6 @@ class CountSteps {
 
   private:
     std::map<std::int64_t, std::int64_t> steps_;
-
-    void split(std::int64_t t)
-    {
-        auto it = steps_.upper_bound(t);
-        if (it == steps_.begin())
-            return;
-        auto prev = std::prev(it);
-        if (prev->first != t)
-            steps_.emplace_hint(it, t, prev->second);
-    }
 };
 
 }  // namespace tailfold

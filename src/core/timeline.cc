@@ -28,16 +28,6 @@ std::int64_t Timeline::round_up(std::int64_t t) const
     return now_ + (t - now_ + res_ - 1) / res_ * res_;
 }
 
-void Timeline::split(std::map<std::int64_t, Free> &s, std::int64_t t)
-{
-    auto it = s.upper_bound(t);
-    if (it == s.begin())
-        return;  // before now: never asked
-    auto prev = std::prev(it);
-    if (prev->first != t)
-        s.emplace_hint(it, t, prev->second);
-}
-
 void Timeline::subtract(std::uint32_t node, std::int64_t start, std::int64_t end, std::int64_t cpus,
                         std::int64_t mem)
 {
@@ -48,8 +38,8 @@ void Timeline::subtract(std::uint32_t node, std::int64_t start, std::int64_t end
     if (end <= start)
         return;
     auto &s = steps_[node];
-    split(s, start);
-    split(s, end);
+    split_steps(s, start);
+    split_steps(s, end);
     for (auto it = s.find(start); it != s.end() && it->first < end; ++it) {
         it->second.cpus -= cpus;
         it->second.mem -= mem;

@@ -97,7 +97,8 @@ class Timeline {
     std::size_t license_count() const { return lic_steps_.size(); }
 
     // A generic resource (gpu, or one type of it, gpu:a100: the glue keeps
-    // both); returns its number for Request::gres.  Every node has none of it until set_gres.
+    // both); returns its number for Request::gres.  Every node has none of
+    // it until set_gres.
     std::uint32_t add_gres();
     void set_gres(std::uint32_t gres, std::uint32_t node, std::uint32_t total);
     // `count` of it taken on a node over [start, end): a running job until
@@ -151,7 +152,6 @@ class Timeline {
     std::vector<std::vector<CountSteps>> gres_steps_;
     std::int64_t now_, window_, res_;
 
-    void split(std::map<std::int64_t, Free> &s, std::int64_t t);
     void subtract(std::uint32_t node, std::int64_t start, std::int64_t end, std::int64_t cpus,
                   std::int64_t mem);
     Free min_free(std::uint32_t node, std::int64_t start, std::int64_t end) const;

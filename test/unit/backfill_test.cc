@@ -1,5 +1,6 @@
 // Unit tests: the timeline and the backfill plan.
 #include "src/core/backfill_planner.h"
+#include "src/core/gres_need.h"
 #include "src/core/timeline.h"
 
 #include <gtest/gtest.h>
@@ -576,4 +577,43 @@ TEST(Backfill, PlannedEndOfAJobPastItsPrediction)
     EXPECT_EQ(planned_end(kNow, kNow - 100, kNow + 300, 60), kNow + 100);  // overran 100 s: 100 more
     EXPECT_EQ(planned_end(kNow, kNow - 500, kNow + 300, 60), kNow + 300);  // never past the limit
     EXPECT_EQ(planned_end(kNow, kNow - 500, kNow - 5, 60), kNow + 1);      // overdue even by its limit
+}
+
+// What a GPU request means per node, by hand: --gres=gpu:2 on 3 nodes; 1
+// per task with 4 tasks on 2..4 nodes (2 per node when fixed); 2 per
+// socket; --gpus=5 on at least 2 nodes.
+TEST(GresNeed, PerNodeFromEachKindOfRequest)
+{
+    JobShape three;
+    three.min_nodes = three.max_nodes = 3;
+    PerNodeNeed n = per_node_need({2, 0, 0, 0}, three);
+    EXPECT_EQ(n.per_node, 2u);
+    EXPECT_EQ(n.most_per_node, 2u);
+
+    JobShape four_tasks;
+    four_tasks.tasks = 4;
+    four_tasks.min_nodes = 2;
+    four_tasks.max_nodes = 4;
+    n = per_node_need({0, 1, 0, 0}, four_tasks);
+    EXPECT_EQ(n.per_node, 1u);       // at least one task a node
+    EXPECT_EQ(n.most_per_node, 4u);  // all four on one node
+    four_tasks.tasks_per_node = 2;
+    n = per_node_need({0, 1, 0, 0}, four_tasks);
+    EXPECT_EQ(n.per_node, 2u);
+    EXPECT_EQ(n.most_per_node, 2u);
+    JobShape one_node;
+    one_node.tasks = 3;
+    one_node.max_nodes = 1;
+    EXPECT_EQ(per_node_need({0, 2, 0, 0}, one_node).per_node, 6u);  // every task there
+
+    n = per_node_need({0, 0, 2, 0}, JobShape{});
+    EXPECT_EQ(n.per_node, 2u);  // one socket at least
+    EXPECT_GT(n.most_per_node, 1000u);
+
+    JobShape two;
+    two.min_nodes = 2;
+    n = per_node_need({0, 0, 0, 5}, two);
+    EXPECT_EQ(n.per_node, 3u);  // 5 over 2 nodes, rounded up
+    EXPECT_EQ(n.most_per_node, 5u);
+    EXPECT_EQ(per_node_need({}, two).per_node, 0u);  // no GPU asked
 }

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "src/core/backfill_planner.h"
+#include "src/core/gres_need.h"
 #include "src/plugins/common/duration_boost.h"
 
 extern "C" {
@@ -225,19 +226,19 @@ void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams 
 }
 
 // What a pending job needs of each generic resource on every node it uses
-// (Request::gres), from its request per node, per task, per socket or per
-// job, of its name and of its type if it asks for one; false if it asks
-// for one no node has.
+// (Request::gres; the figures from src/core's per_node_need), of its name
+// and of its type if it asks for one; false if it asks for one no node has.
 bool gres_needs(const job_record_t *job, const NameIndex &index, tailfold::Request &r)
 {
     const struct job_details *d = job->details;
     if (!job->gres_list_req)
         return true;
-    const std::uint64_t tasks = d->num_tasks && d->num_tasks != NO_VAL ? d->num_tasks : 1;
-    const std::uint64_t tasks_per_node =
-        d->ntasks_per_node && d->ntasks_per_node != NO_VAL16 ? d->ntasks_per_node : 0;
-    const bool one_node = r.max_nodes == 1;
-    std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> need;  // per name: (per, most)
+    tailfold::JobShape shape;
+    shape.tasks = d->num_tasks && d->num_tasks != NO_VAL ? d->num_tasks : 1;
+    shape.tasks_per_node = d->ntasks_per_node && d->ntasks_per_node != NO_VAL16 ? d->ntasks_per_node : 0;
+    shape.min_nodes = r.min_nodes;
+    shape.max_nodes = r.max_nodes;
+    std::map<std::uint32_t, tailfold::PerNodeNeed> need;  // per counter, summed over the request
     bool known = true;
     ListIterator it = list_iterator_create(job->gres_list_req);
     while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
@@ -250,31 +251,18 @@ bool gres_needs(const job_record_t *job, const NameIndex &index, tailfold::Reque
             known = false;
             continue;
         }
-        std::uint64_t per = 0, most = 0;
-        if (js->gres_per_node) {
-            per = most = js->gres_per_node;
-        } else if (js->gres_per_task) {
-            per = js->gres_per_task * (tasks_per_node ? tasks_per_node : one_node ? tasks : 1);
-            most = tasks_per_node ? per : js->gres_per_task * tasks;
-        } else if (js->gres_per_socket) {
-            per = js->gres_per_socket;  // at least one socket; how many the select plugin decides
-            most = UINT32_MAX;
-        } else if (js->gres_per_job) {
-            // Spread over its fewest nodes for the plan; one node may get it all.
-            per = (js->gres_per_job + r.min_nodes - 1) / r.min_nodes;
-            most = js->gres_per_job;
-        }
+        const tailfold::PerNodeNeed one = tailfold::per_node_need(
+            {js->gres_per_node, js->gres_per_task, js->gres_per_socket, js->gres_per_job}, shape);
         for (int k = 0; k < ng; ++k) {
-            auto &[p, m] = need[g[k]];
-            p += per;
-            m += most;
+            need[g[k]].per_node += one.per_node;
+            need[g[k]].most_per_node += one.most_per_node;
         }
     }
     list_iterator_destroy(it);
-    for (const auto &[g, pm] : need)
-        if (pm.first)
-            r.gres.push_back({g, std::uint32_t(std::min<std::uint64_t>(pm.first, UINT32_MAX)),
-                              std::uint32_t(std::min<std::uint64_t>(pm.second, UINT32_MAX))});
+    for (const auto &[g, n] : need)
+        if (n.per_node)
+            r.gres.push_back({g, std::uint32_t(std::min<std::uint64_t>(n.per_node, UINT32_MAX)),
+                              std::uint32_t(std::min<std::uint64_t>(n.most_per_node, UINT32_MAX))});
     return known;
 }
 
