@@ -129,30 +129,50 @@ Runnable runnable_now(job_record_t *job, time_t now)
     }
 }
 
-// select_nodes() on the nodes the planner allows (the rest go into the
-// job's excluded nodes for the call, then its own list is put back).
+// select_nodes() on the nodes the planner allows: the rest go into the
+// job's excluded nodes for the call, then its own list is put back.  A job
+// array's head that starts a task is split by select_nodes(): the task
+// keeps this record and the pending rest gets a new one with a copy of the
+// details, excluded nodes included, so the rest gets the job's own list
+// back too (else every later task stays off the nodes planned for others
+// now).  select_nodes() may also replace the details' bitmap itself, so
+// whatever is there afterwards is freed, never a pointer kept from before.
 bool start_job(job_record_t *job, const std::vector<bool> &nodes)
 {
     struct job_details *d = job->details;
-    bitstr_t *allowed = to_bitmap(nodes);
-    if (d->req_node_bitmap && !bit_super_set(d->req_node_bitmap, allowed)) {
-        FREE_NULL_BITMAP(allowed);
+    bitstr_t *not_allowed = to_bitmap(nodes);  // the allowed nodes, until bit_not
+    if (d->req_node_bitmap && !bit_super_set(d->req_node_bitmap, not_allowed)) {
+        FREE_NULL_BITMAP(not_allowed);
         return false;
     }
-    bitstr_t *exc = bit_copy(allowed);
-    bit_not(exc);
-    FREE_NULL_BITMAP(allowed);
-    bitstr_t *own_exc = d->exc_node_bitmap;
-    if (own_exc)
-        bit_or(exc, own_exc);
+    bit_not(not_allowed);
     if (fed_mgr_job_lock(job) != SLURM_SUCCESS) {  // a sibling cluster is starting it
-        FREE_NULL_BITMAP(exc);
+        FREE_NULL_BITMAP(not_allowed);
         return false;
     }
-    d->exc_node_bitmap = exc;
+    bitstr_t *own_exc = d->exc_node_bitmap ? bit_copy(d->exc_node_bitmap) : nullptr;
+    if (d->exc_node_bitmap) {
+        bit_or(d->exc_node_bitmap, not_allowed);
+        FREE_NULL_BITMAP(not_allowed);
+    } else {
+        d->exc_node_bitmap = not_allowed;
+    }
+    const bool array_head = job->array_recs != nullptr;
+    const std::uint32_t array_id = job->array_job_id;
     const int rc = select_nodes(job, false, nullptr, nullptr, false, SLURMDB_JOB_FLAG_BACKFILL);
-    d->exc_node_bitmap = own_exc;
-    FREE_NULL_BITMAP(exc);
+    if (array_head) {
+        job_record_t *rest = find_job_record(array_id);
+        if (rest && rest != job && rest->array_recs && rest->details) {
+            FREE_NULL_BITMAP(rest->details->exc_node_bitmap);
+            rest->details->exc_node_bitmap = own_exc ? bit_copy(own_exc) : nullptr;
+        }
+    }
+    if (job->details) {
+        FREE_NULL_BITMAP(job->details->exc_node_bitmap);
+        job->details->exc_node_bitmap = own_exc;
+    } else {
+        FREE_NULL_BITMAP(own_exc);
+    }
     if (rc != SLURM_SUCCESS || !IS_JOB_RUNNING(job)) {
         fed_mgr_job_unlock(job);
         return false;
@@ -169,6 +189,18 @@ bool start_job(job_record_t *job, const std::vector<bool> &nodes)
     ++slurmctld_diag_stats.last_backfilled_jobs;
     info("sched/tailfold: backfill started %pJ on %s", job, job->nodes);
     return true;
+}
+
+// The pending rest of the array whose head `started` was, or null when
+// the head started the last task.
+job_record_t *pending_array_rest(const job_record_t *started, std::uint32_t array_id)
+{
+    job_record_t *rest = find_job_record(array_id);
+    if (!rest || rest == started || !rest->array_recs || !IS_JOB_PENDING(rest))
+        return nullptr;
+    rest->last_sched_eval = started->last_sched_eval;
+    rest->bit_flags |= BACKFILL_SCHED;
+    return rest;
 }
 
 // A held or estimated start, as `squeue --start` and `scontrol show job`
@@ -259,31 +291,47 @@ void backfill_pass()
         job->last_sched_eval = now;
         job->bit_flags |= BACKFILL_SCHED;
         xfree(job->sched_nodes);  // last pass's plan; this pass sets it again if held
-        tailfold::Request r;
-        const Runnable can = runnable_now(job, now);
-        if (can != Runnable::kNo && request_for(job, predicted, names, r)) {
+        // A task started from an array's head leaves the pending rest in a
+        // new record (start_job): it is tried again at once, as stock
+        // backfill does, while tasks start and the pass has time.
+        for (job_record_t *next = job; next;) {
+            job = next;
+            next = nullptr;
+            tailfold::Request r;
+            const Runnable can = runnable_now(job, now);
+            if (can == Runnable::kNo || !request_for(job, predicted, names, r))
+                break;
             ++tried;
             done.insert(job->job_id);
             const bool may_start = can == Runnable::kNow;
+            const bool array_head = job->array_recs != nullptr;
+            const std::uint32_t array_id = job->array_job_id;
+            bool started = false;
             if (job->resv_ptr) {
                 // In a reservation: its nodes are closed to the plan while
                 // it lasts, so a start there delays no held job.  Start it
                 // now if it fits, or leave it to the next pass.
-                if (may_start && start_job(job, r.allowed))
-                    pass.started(r, allocation_of(job, now, names));
+                started = may_start && start_job(job, r.allowed);
             } else if (auto nodes = may_start ? pass.start_now(r) : std::nullopt;
                        nodes && start_job(job, *nodes)) {
-                pass.started(r, allocation_of(job, now, names));
+                started = true;
             } else {
                 // The select plugin may refuse what the plan allows (GRES
-                // types or sockets, a node just gone), and slurmctld may count a licence
-                // busy that the plan sees free: then no earlier than the
-                // next step.
+                // types or sockets, a node just gone), and slurmctld may
+                // count a licence busy that the plan sees free: then no
+                // earlier than the next step.
                 const tailfold::PlanDecision dec =
                     pass.hold(r, nodes || !may_start ? now + 1 : now);
                 if (dec.kind != tailfold::PlanKind::kNoFit)
                     record_plan(job, dec);
             }
+            if (magnetic && started)
+                job_resv_clear_magnetic_flag(job);
+            if (!started)
+                break;
+            pass.started(r, allocation_of(job, now, names));
+            if (array_head && usec_now() - start_us - slept_us < max_us)
+                next = pending_array_rest(job, array_id);
         }
         if (magnetic)
             job_resv_clear_magnetic_flag(job);
