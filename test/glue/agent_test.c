@@ -69,6 +69,21 @@ static void wake_runs_a_cycle_without_waiting_for_the_interval(void **state)
     tf_agent_stop(a);
 }
 
+/* PriorityCalcPeriod=4294968 s (49.7 days): in 32 bits its milliseconds
+ * wrap to 704 ms, and the agent would cycle twice a second. */
+static void a_period_of_fifty_days_does_not_wrap(void **state)
+{
+    (void)state;
+    tf_agent_t *a = tf_agent_start("tftest", 4294968ULL * 1000, count_cycle, NULL);
+    assert_non_null(a);
+    usleep(1500 * 1000);
+    assert_int_equal(atomic_load(&runs), 0);
+    tf_agent_set_interval(a, 4294968ULL * 1000);
+    usleep(800 * 1000);
+    assert_int_equal(atomic_load(&runs), 0);
+    tf_agent_stop(a);
+}
+
 static void interval_repeats(void **state)
 {
     (void)state;
@@ -137,6 +152,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(wake_runs_a_cycle_without_waiting_for_the_interval, reset),
         cmocka_unit_test_setup(interval_repeats, reset),
+        cmocka_unit_test_setup(a_period_of_fifty_days_does_not_wrap, reset),
         cmocka_unit_test_setup(zero_interval_means_only_when_woken, reset),
         cmocka_unit_test_setup(stop_is_prompt_even_with_a_long_interval, reset),
         cmocka_unit_test_setup(wakes_during_a_cycle_merge_into_one, reset),

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <new>
+#include <algorithm>
 #include <string>
 #include <thread>
 
@@ -15,7 +16,7 @@ struct tf_agent {
     std::condition_variable cv;
     bool stop = false;
     bool woken = false;
-    unsigned interval_ms = 0;
+    unsigned long long interval_ms = 0;
     unsigned long cycles = 0;
     tf_agent_cycle_fn cycle = nullptr;
     void *arg = nullptr;
@@ -29,8 +30,11 @@ struct tf_agent {
         std::unique_lock<std::mutex> lk(mu);
         for (;;) {
             auto ready = [this] { return stop || woken; };
+            // Capped at a century: a longer wait would overflow the clock's
+            // nanoseconds inside wait_for.
+            constexpr unsigned long long kCentury = 100ULL * 366 * 86400 * 1000;
             if (interval_ms)
-                cv.wait_for(lk, std::chrono::milliseconds(interval_ms), ready);
+                cv.wait_for(lk, std::chrono::milliseconds(std::min(interval_ms, kCentury)), ready);
             else
                 cv.wait(lk, ready);
             if (stop)
@@ -44,7 +48,7 @@ struct tf_agent {
     }
 };
 
-extern "C" tf_agent_t *tf_agent_start(const char *name, unsigned interval_ms,
+extern "C" tf_agent_t *tf_agent_start(const char *name, unsigned long long interval_ms,
                                       tf_agent_cycle_fn cycle, void *arg)
 {
     if (!cycle)
@@ -76,7 +80,7 @@ extern "C" void tf_agent_wake(tf_agent_t *a)
     a->cv.notify_one();
 }
 
-extern "C" void tf_agent_set_interval(tf_agent_t *a, unsigned interval_ms)
+extern "C" void tf_agent_set_interval(tf_agent_t *a, unsigned long long interval_ms)
 {
     if (!a)
         return;

@@ -312,7 +312,7 @@ bool start_decay_thread()
     if (!g_last_reset)
         g_last_reset = time(NULL);
     g_reset_mode = cfg.reset;
-    g_agent = tf_agent_start("tfdecay", cfg.calc_period_s * 1000u, cycle, nullptr);
+    g_agent = tf_agent_start("tfdecay", cfg.calc_period_s * 1000ULL, cycle, nullptr);
     if (!g_agent)
         return false;
     tf_agent_wake(g_agent);  // the first pass right away
@@ -329,7 +329,7 @@ void request_reconfig()
 {
     g_reconfig = true;
     if (g_agent)
-        tf_agent_set_interval(g_agent, cfg.calc_period_s * 1000u);
+        tf_agent_set_interval(g_agent, cfg.calc_period_s * 1000ULL);
 }
 
 }  // namespace tf_prio

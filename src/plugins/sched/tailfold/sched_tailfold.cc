@@ -106,7 +106,7 @@ bool load_params(bool at_startup)
     pthread_mutex_lock(&state_mutex);
     current = p;
     if (backfill_agent)
-        tf_agent_set_interval(backfill_agent, p.interval_s * 1000);
+        tf_agent_set_interval(backfill_agent, p.interval_s * 1000ULL);
     pthread_mutex_unlock(&state_mutex);
     if (p.runtime == tailfold::PlanRuntime::kPredicted)
         configure_predictions();
@@ -153,7 +153,7 @@ TF_PLUGIN_API int init(void)
     if (!handoff_agent && !(handoff_agent = tf_agent_start("tfsched", kHandoffMs, handoff_cycle, nullptr)))
         rc = SLURM_ERROR;
     if (!backfill_agent &&
-        !(backfill_agent = tf_agent_start("tfbackfill", p.interval_s * 1000, backfill_cycle, nullptr)))
+        !(backfill_agent = tf_agent_start("tfbackfill", p.interval_s * 1000ULL, backfill_cycle, nullptr)))
         rc = SLURM_ERROR;
     pthread_mutex_unlock(&state_mutex);
     if (rc != SLURM_SUCCESS)
