@@ -6,7 +6,9 @@
 #   2. slurmctld restarts with priority/tailfold on the same state: sshare's
 #      usage and every sprio factor equal stock's;
 #   3. tailfold restarts (SIGTERM), then is killed (SIGKILL) and restarts:
-#      usage is the same each time, and the last-decay file is kept.
+#      usage is the same each time, and the last-decay file is kept;
+#   4. PriorityFlags switched between Fair Tree and classic by scontrol
+#      reconfigure: the normalised shares are those of a restart.
 # The partitions are DOWN in slurm.conf as well as by scontrol (see
 # partitions_down_file): pending jobs that start after a restart charge
 # usage (a CI run once checked sshare after the SIGKILL restart a minute
@@ -92,4 +94,27 @@ restart_with priority/tailfold --kill
 compare "after SIGKILL and a restart sshare is unchanged" "$tf_sshare" "$(sshare_rows)" 0.000002
 check "the last-decay file is 16 bytes" test "$(stat -c %s "$state")" = 16
 
+# 4. The algorithm switched by scontrol reconfigure: Fair Tree and classic
+#    normalise shares differently (alice under physics: 2/12 of her
+#    account's, or 0.4 x 2/12 of the cluster's), so the shares must be
+#    normalised again at once, as at a restart.  sshare after the
+#    reconfigure equals sshare after a restart with the same flags.
+norm_rows() { sshare -a -l -P -n -o Account,User,RawShares,NormShares; }
+declare -A alice_norm
+for flags in FAIR_TREE NO_FAIR_TREE; do   # Fair Tree: no PriorityFlags line
+    if [ $flags = FAIR_TREE ]; then
+        mc conf --dir "$mc_dir" --unset PriorityFlags
+    else
+        mc conf --dir "$mc_dir" --set "PriorityFlags=$flags"
+    fi
+    scontrol reconfigure   # answers after the plugins' reconfigure
+    after_reconfigure=$(norm_rows)
+    mc restart --dir "$mc_dir" >/dev/null   # shares come from the association load
+    after_restart=$(norm_rows)
+    compare "PriorityFlags=$flags by reconfigure: NormShares as after a restart" \
+        "$after_restart" "$after_reconfigure" 0.000002
+    alice_norm[$flags]=$(awk -F'|' '$2 == "alice" { print $4 }' <<<"$after_restart")
+done
+check "... and the two algorithms give alice different shares (${alice_norm[FAIR_TREE]}, ${alice_norm[NO_FAIR_TREE]}), so the check can tell" \
+    test "${alice_norm[FAIR_TREE]}" != "${alice_norm[NO_FAIR_TREE]}"
 finish

@@ -106,4 +106,35 @@ void classic_assoc_usage(slurmdb_assoc_rec_t *a)
         node_of(a), norm, parent ? parent->usage->usage_efctv : 0, parent == assoc_mgr_root_assoc);
 }
 
+namespace {
+
+void normalise_children(List kids)
+{
+    if (!kids)
+        return;
+    ListIterator it = list_iterator_create(kids);
+    while (void *p = list_next(it)) {
+        auto *a = static_cast<slurmdb_assoc_rec_t *>(p);
+        assoc_mgr_normalize_assoc_shares(a);
+        if (!a->user && a->usage)
+            normalise_children(a->usage->children_list);
+    }
+    list_iterator_destroy(it);
+}
+
+}  // namespace
+
+void renormalise_shares()
+{
+    assoc_mgr_lock_t locks = {};
+    locks.assoc = WRITE_LOCK;
+    assoc_mgr_lock(&locks);
+    // The root too, as at a restart (Fair Tree gives it 0, classic 1).
+    if (assoc_mgr_root_assoc && assoc_mgr_root_assoc->usage) {
+        assoc_mgr_normalize_assoc_shares(assoc_mgr_root_assoc);
+        normalise_children(assoc_mgr_root_assoc->usage->children_list);
+    }
+    assoc_mgr_unlock(&locks);
+}
+
 }  // namespace tf_prio

@@ -83,6 +83,11 @@ void release_run_secs_until(time_t last_ran);
 void fair_tree_pass();
 void classic_account_pass();
 void classic_assoc_usage(slurmdb_assoc_rec_t *assoc);  // also for sshare (assoc R held)
+// Every association's normalised shares again, for the algorithm now in
+// PriorityFlags (Fair Tree and classic normalise differently; the
+// association manager does it only when associations change).  Takes
+// assoc W; caller holds no assoc lock.
+void renormalise_shares();
 
 // sprio.cc
 List factors_list(priority_factors_request_msg_t *req, uid_t uid);

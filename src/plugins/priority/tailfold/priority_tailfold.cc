@@ -24,10 +24,26 @@ time_t last_job_update = 0;
 void *acct_db_conn = NULL;
 }
 
+// PriorityFlags' Fair Tree bit as the shares were last normalised for.
+static bool g_fair_tree_shares = false;
+
+// The boost built in and site_factor/tailfold would be two writers of one
+// estimate store, and a duplicate boost: refused.
+static bool site_factor_is_ours()
+{
+    return slurm_conf.site_factor_plugin &&
+           !xstrcasecmp(slurm_conf.site_factor_plugin, "site_factor/tailfold");
+}
+
 TF_PLUGIN_API int init(void)
 {
     if (!tf_prio::in_slurmctld())
         return SLURM_SUCCESS;  // sshare: only calc_fs_factor is used
+    if (site_factor_is_ours())
+        fatal("%s: PrioritySiteFactorPlugin=site_factor/tailfold is for priority/multifactor; "
+              "priority/tailfold has the boost built in (PriorityParameters=duration_weight=...): "
+              "remove the PrioritySiteFactorPlugin line", plugin_type);
+    g_fair_tree_shares = slurm_conf.priority_flags & PRIORITY_FLAGS_FAIR_TREE;
     info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
          SLURM_VERSION_STRING);
     if (!tf_prio::load_config(true))
@@ -70,6 +86,15 @@ TF_PLUGIN_API uint32_t priority_p_set(uint32_t last_prio, job_record_t *job)
 // take none here).
 TF_PLUGIN_API void priority_p_reconfig(bool assoc_clear)
 {
+    const bool fair_tree = slurm_conf.priority_flags & PRIORITY_FLAGS_FAIR_TREE;
+    if (fair_tree != g_fair_tree_shares) {
+        tf_prio::renormalise_shares();
+        g_fair_tree_shares = fair_tree;
+    }
+    if (assoc_clear && site_factor_is_ours())
+        error("%s: PrioritySiteFactorPlugin=site_factor/tailfold is for priority/multifactor; "
+              "with both the boost counts twice and two writers share one estimate store; "
+              "remove the line (slurmctld does not start with it)", plugin_type);
     if (assoc_clear) {
         slurmctld_lock_t job_write = {};
         job_write.job = WRITE_LOCK;
