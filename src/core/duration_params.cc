@@ -52,7 +52,8 @@ const char *to_string(DurationSource s)
     }
 }
 
-bool parse_duration_params(const char *text, DurationParams &out, std::string &error)
+bool parse_duration_params(const char *text, DurationParams &out, std::string &error,
+                           std::uint32_t max_weight)
 {
     DurationParams p;  // defaults; `out` changes only if everything parses
     std::set<std::string> seen;
@@ -73,8 +74,8 @@ bool parse_duration_params(const char *text, DurationParams &out, std::string &e
             return bad("duplicate key (given more than once)");
         if (key == "duration_weight") {
             auto n = parse_u32(val);
-            if (!n)
-                return bad("not a whole number from 0 to 4294967295");
+            if (!n || *n > max_weight)
+                return bad("not a whole number from 0 to " + std::to_string(max_weight));
             p.weight = *n;
         } else if (key == "duration_source") {
             if (val == "limit")

@@ -37,11 +37,18 @@ struct DurationParams {
     std::uint32_t store_max = 100000;
 };
 
+// The largest duration_weight a site factor can carry: slurmctld keeps a
+// job's site factor as 2^31 (NICE_OFFSET) plus the value in 32 bits, so a
+// larger boost would wrap and give the longest jobs the lowest priority.
+constexpr std::uint32_t kSiteFactorMaxWeight = 0x7fffffff;
+
 // Parses `text` (NULL or empty: all defaults).  On a bad key or value,
 // returns false and sets `error` to one line naming the key and what is
 // wrong; `out` is then left unchanged, so a caller never runs on a
-// half-read configuration.
-bool parse_duration_params(const char *text, DurationParams &out, std::string &error);
+// half-read configuration.  A duration_weight above `max_weight` is a bad
+// value (site_factor/tailfold passes kSiteFactorMaxWeight).
+bool parse_duration_params(const char *text, DurationParams &out, std::string &error,
+                           std::uint32_t max_weight = 0xffffffffu);
 
 // "90", "10m", "2h", "7d" -> seconds; nullopt if malformed or negative.
 std::optional<std::int64_t> parse_duration_seconds(const std::string &text);

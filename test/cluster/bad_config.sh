@@ -85,8 +85,14 @@ done <<'EOF'
 duration_weight=lots|duration_weight=lots|not a number
 duration_wieght=5|duration_wieght|unknown key
 duration_weight=|duration_weight=:|empty value
+duration_weight=2147483648|duration_weight=2147483648|above the 2^31 - 1 a site factor holds
 EOF
+# The boost built into priority/tailfold and site_factor/tailfold together:
+# a double boost and two writers of one estimate store.
 conf --set "PrioritySiteFactorParameters=$good_prio"
+refuses PriorityType priority/tailfold "PrioritySiteFactorPlugin=site_factor/tailfold is for" \
+    "priority/tailfold with site_factor/tailfold"
+conf --set PriorityType=priority/multifactor
 check "site_factor/tailfold starts with a good line" logged mc restart --dir "$mc_dir"
 
 # 2. Reconfigure.  The boost is seen in SITE of jobs that wait (partition

@@ -5,6 +5,8 @@
 set -euo pipefail
 top=${top_builddir:-.}
 want_hex=${SLURM_VERSION_HEX:?SLURM_VERSION_HEX not set (run through make check)}
+slurmctld_bin=/usr/sbin/slurmctld-wlm
+libslurmfull=/usr/lib/x86_64-linux-gnu/slurm-wlm/libslurmfull.so
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
@@ -46,6 +48,16 @@ check_plugin() {  # name type ops...
     got=$(symbol_u32 "$so" plugin_version) || got=""
     [ $((got)) -eq $((want_hex)) ] || bad "$so: plugin_version is $got, want $want_hex"
     if ldd "$so" 2>/dev/null | grep -q 'libslurm'; then bad "$so links a Slurm library: slurmctld must bind its own symbols"; fi
+    # Every symbol the plugin needs is defined by slurmctld, libslurmfull or
+    # a library the plugin itself links: else dlopen (RTLD_LAZY) succeeds
+    # and slurmctld dies at the first call of the missing function.
+    local provided missing
+    provided=$(for lib in "$slurmctld_bin" "$libslurmfull" $(ldd "$so" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+                   nm -D --defined-only "$lib" | awk '{ sub(/@.*/, "", $3); print $3 }'
+               done | sort -u)
+    missing=$(nm -D --undefined-only "$so" | awk '$1 == "U" { sub(/@.*/, "", $2); print $2 }' | sort -u |
+              comm -23 - <(echo "$provided"))
+    [ -z "$missing" ] || bad "$so needs symbols nobody defines: $(echo $missing | head -c 300)"
     echo "$so: plugin_type=$type plugin_version=$want_hex"
 }
 

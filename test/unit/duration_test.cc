@@ -163,3 +163,20 @@ TEST(DurationBoost, AddsToThePriorityAsAWholeNumber)
     s.duration.weight = 0;
     EXPECT_EQ(p.weigh(longer, {}, 0).duration, 0);
 }
+
+// A site factor is stored as 2^31 + boost in 32 bits: a weight above
+// 2^31 - 1 would wrap and put the longest jobs last.
+TEST(DurationParams, SiteFactorWeightFitsTheSiteFactor)
+{
+    DurationParams p;
+    std::string err;
+    ASSERT_TRUE(parse_duration_params("duration_weight=2147483647", p, err, kSiteFactorMaxWeight));
+    EXPECT_EQ(p.weight, 2147483647u);
+    EXPECT_FALSE(parse_duration_params("duration_weight=2147483648", p, err, kSiteFactorMaxWeight));
+    EXPECT_NE(err.find("duration_weight=2147483648: not a whole number from 0 to 2147483647"),
+              std::string::npos)
+        << err;
+    EXPECT_EQ(p.weight, 2147483647u);  // unchanged by the refused line
+    // priority/tailfold keeps the whole 32-bit range.
+    EXPECT_TRUE(parse_duration_params("duration_weight=4294967295", p, err));
+}

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <sys/stat.h>
 #include <string>
 #include <unordered_set>
@@ -12,11 +13,15 @@
 #include "src/core/duration_factor.h"
 #include "src/core/estimate_memo.h"
 #include "src/core/estimate_store.h"
+#include "src/plugins/common/agent.h"
 
 namespace tf_duration {
 
 namespace {
 
+std::mutex save_mu;    // one store writer at a time; taken before `mu`
+std::mutex writer_mu;  // guards g_writer
+tf_agent_t *g_writer = nullptr;  // saves when woken (request_save)
 std::mutex mu;  // guards everything below; taken after slurmctld's locks
 tailfold::DurationParams g_params;
 std::int64_t g_max_s = 7 * 86400;
@@ -43,11 +48,11 @@ std::int64_t limit_seconds(std::uint32_t minutes)
 
 }  // namespace
 
-bool configure(const char *text, const char *what, OnBad on_bad)
+bool configure(const char *text, const char *what, OnBad on_bad, std::uint32_t max_weight)
 {
     tailfold::DurationParams p = params();
     std::string err;
-    if (!tailfold::parse_duration_params(text, p, err)) {
+    if (!tailfold::parse_duration_params(text, p, err, max_weight)) {
         // The core names PriorityParameters; say which line it really was.
         const std::string prefix = "PriorityParameters";
         if (what && err.compare(0, prefix.size(), prefix) == 0)
@@ -157,14 +162,62 @@ void save_store()
     const std::string path = store_path();
     if (path.empty())
         return;
-    std::lock_guard<std::mutex> lk(mu);
-    if (!g_dirty || g_save_blocked)
-        return;
-    std::string err;
-    if (tailfold::save_estimates(path, g_est, err))
+    // One writer at a time (the decay thread, the store writer, fini), in
+    // the order their copies were taken.
+    std::lock_guard<std::mutex> one_writer(save_mu);
+    std::optional<tailfold::RuntimeEstimator> copy;
+    {
+        // The copy is all that waits for `mu`, which priority_p_set needs
+        // under slurmctld's job write lock: encoding, writing and fsync
+        // (up to ~10 MB) happen after it is released.
+        std::lock_guard<std::mutex> lk(mu);
+        if (!g_dirty || g_save_blocked)
+            return;
+        copy.emplace(g_est);
         g_dirty = false;
-    else
+    }
+    std::string err;
+    if (!tailfold::save_estimates(path, *copy, err)) {
         error("tailfold: cannot save runtime estimates: %s", err.c_str());
+        std::lock_guard<std::mutex> lk(mu);
+        g_dirty = true;  // try again at the next save
+    }
+}
+
+namespace {
+
+void writer_cycle(void *)
+{
+    save_store();
+}
+
+}  // namespace
+
+void start_store_writer()
+{
+    std::lock_guard<std::mutex> lk(writer_mu);
+    if (!g_writer)
+        g_writer = tf_agent_start("tfstore", 0, writer_cycle, nullptr);
+    if (!g_writer)
+        error("tailfold: cannot start the estimate store's writer thread: saving at shutdown only");
+}
+
+void request_save()
+{
+    std::lock_guard<std::mutex> lk(writer_mu);
+    if (g_writer)
+        tf_agent_wake(g_writer);
+}
+
+void stop_store_writer()
+{
+    tf_agent_t *w;
+    {
+        std::lock_guard<std::mutex> lk(writer_mu);
+        w = g_writer;
+        g_writer = nullptr;
+    }
+    tf_agent_stop(w);  // after its current save, if one runs
 }
 
 FinishedJobLearner::FinishedJobLearner() : lock_(mu), newest_(g_est.learned_until) {}

@@ -29,7 +29,9 @@ enum class OnBad { kError, kFatal, kQuiet };
 // Parse `text` (the plugin's parameter line, named `what` in messages).
 // On a bad value: one message naming the key and value, the previous
 // parameters stay, and false is returned: no half-read configuration.
-bool configure(const char *text, const char *what, OnBad on_bad);
+// max_weight: the largest duration_weight the caller can carry.
+bool configure(const char *text, const char *what, OnBad on_bad,
+               std::uint32_t max_weight = 0xffffffffu);
 tailfold::DurationParams params();
 
 // The factor's upper bound: duration_max, else the largest finite
@@ -43,7 +45,16 @@ std::int64_t max_seconds();
 // <file>.damaged.<unix time> first, so no save overwrites what it held; if
 // it cannot be renamed, nothing is saved over it.
 void load_store();
+// Writes the store if it changed.  Holds the estimator's lock only while
+// copying it, so a save never makes priority_p_set (under slurmctld's job
+// write lock) wait for the disk.  Call with no slurmctld lock held: the
+// write and fsync take as long as the disk does.
 void save_store();
+// For a caller that holds slurmctld's locks (site_factor_p_update): a
+// thread "tfstore" saves when asked.  request_save() only wakes it.
+void start_store_writer();
+void request_save();
+void stop_store_writer();  // joins it; a last save_store() is the caller's
 // For a plugin that only reads the store (sched/tailfold with
 // bf_runtime=predicted): load it again when its file changed.  No lock
 // needed; true when something new was read.

@@ -12,10 +12,14 @@
 //
 // multifactor calls set() in every priority computation and update() once
 // per priority pass, both under slurmctld's job write lock (and partition
-// read lock for update()).
+// read lock for update()); the store is therefore written by a thread of
+// its own ("tfstore"), never inside them.
 #include "src/plugins/common/slurm_cxx.h"
 
 #include "src/plugins/common/duration_boost.h"
+
+#include <algorithm>
+#include <cstdint>
 
 TF_PLUGIN_API const char plugin_name[] = "tailfold site factor plugin (duration boost)";
 TF_PLUGIN_API const char plugin_type[] = "site_factor/tailfold";
@@ -30,10 +34,13 @@ TF_PLUGIN_API int init(void)
     // inside slurmctld a bad line is fatal: the boost is never silently off.
     if (!tf_duration::configure(slurm_conf.site_factor_params, kParams,
                                 tf_in_slurmctld() ? tf_duration::OnBad::kFatal
-                                                  : tf_duration::OnBad::kError))
+                                                  : tf_duration::OnBad::kError,
+                                tailfold::kSiteFactorMaxWeight))
         return SLURM_ERROR;
     tf_duration::refresh_max();
     tf_duration::load_store();
+    if (tf_in_slurmctld())
+        tf_duration::start_store_writer();
     info("%s: tailfold %s loaded (built for Slurm %s)", plugin_type, TAILFOLD_VERSION,
          SLURM_VERSION_STRING);
     return SLURM_SUCCESS;
@@ -41,21 +48,32 @@ TF_PLUGIN_API int init(void)
 
 TF_PLUGIN_API void fini(void)
 {
+    tf_duration::stop_store_writer();
     tf_duration::save_store();
 }
 
 TF_PLUGIN_API void site_factor_p_reconfig(void)
 {
     // A bad value keeps the last good settings (the error names it).
-    (void)tf_duration::configure(slurm_conf.site_factor_params, kParams, tf_duration::OnBad::kError);
+    (void)tf_duration::configure(slurm_conf.site_factor_params, kParams, tf_duration::OnBad::kError,
+                                 tailfold::kSiteFactorMaxWeight);
+}
+
+// The job's site factor: NICE_OFFSET + boost, the boost held within what
+// 32 bits leave above NICE_OFFSET (the weight is refused above that, so
+// this only guards the arithmetic).
+static uint32_t site_factor_of(const job_record_t *job, tf_duration::Lookup use)
+{
+    const std::int64_t boost = tf_duration::weighted_boost(job, use);
+    return NICE_OFFSET + static_cast<uint32_t>(
+                             std::clamp<std::int64_t>(boost, 0, tailfold::kSiteFactorMaxWeight));
 }
 
 // slurmctld calls this for a new job and after every job update (its name
 // or account may have changed): look the runtime up afresh.
 TF_PLUGIN_API void site_factor_p_set(job_record_t *job)
 {
-    job->site_factor =
-        NICE_OFFSET + static_cast<uint32_t>(tf_duration::weighted_boost(job, tf_duration::Lookup::kFresh));
+    job->site_factor = site_factor_of(job, tf_duration::Lookup::kFresh);
 }
 
 TF_PLUGIN_API void site_factor_p_update(void)
@@ -66,8 +84,10 @@ TF_PLUGIN_API void site_factor_p_update(void)
     while (void *p = list_next(it)) {
         auto *job = static_cast<job_record_t *>(p);
         if (IS_JOB_PENDING(job))
-            job->site_factor = NICE_OFFSET + static_cast<uint32_t>(tf_duration::weighted_boost(job));
+            job->site_factor = site_factor_of(job, tf_duration::Lookup::kMemo);
     }
     list_iterator_destroy(it);
-    tf_duration::save_store();
+    // The job write lock is held here: the file is written by the store's
+    // own thread, after slurmctld's locks are released.
+    tf_duration::request_save();
 }
