@@ -28,4 +28,18 @@ while read -r id t; do
         awk -v w="$want" '{ exit !($(NF-1) == w && $NF == "limit" && $(NF-2) == w) }' <<<"$line"
 done <<<"$jobs"
 
+# A finished job is learned and the store written, by the plugin's own
+# thread "tfstore" (update() runs under the job write lock, where no file
+# is written).
+pid=$(cat "$mc_dir/pids/slurmctld.self.pid")
+check "slurmctld has the store writer thread tfstore" grep -qx tfstore /proc/"$pid"/task/*/comm
+scontrol update PartitionName=debug State=UP
+learn=$(submit alice -n 1 -t 1 -J learnme --wrap 'sleep 1')
+store=$mc_dir/state/tailfold_estimates.json
+for _ in $(seq 150); do
+    grep -q '"learnme"' "$store" 2>/dev/null && break
+    sleep 1
+done
+check "job $learn (learnme) is in the saved store" grep -q '"learnme"' "$store"
+
 finish
