@@ -35,6 +35,12 @@ finish() {
 }
 
 mc() { "$top/tools/minicluster" "$@"; }
+# With plugins built under sanitizers (tools/test-all), slurmctld starts
+# with ASan's runtime preloaded (TF_MINICLUSTER_CTLD_PRELOAD), and so must
+# sshare, which loads priority_tailfold.so in its own process.
+if [ -n "${TF_MINICLUSTER_CTLD_PRELOAD:-}" ]; then
+    sshare() { LD_PRELOAD=$TF_MINICLUSTER_CTLD_PRELOAD command sshare "$@"; }
+fi
 cluster_up() {  # extra minicluster options...
     trap 'mc down --dir "$mc_dir" >/dev/null 2>&1 || true' EXIT
     mc down --dir "$mc_dir" >/dev/null 2>&1 || true
