@@ -34,7 +34,9 @@ EOF
 useradd --create-home --shell /bin/bash "$pre"
 up() { local d=$1 p=$2; shift 2; mc up --dir "$d" --port-base "$p" --fresh --cluster-file "$cf" "$@"; }
 exists() { id "$1" >/dev/null 2>&1; }
-gone() { ! id "$1" >/dev/null 2>&1 && [ ! -e "/home/$1" ] && [ ! -e "$registry/$1" ]; }
+home() { getent passwd "$1" | cut -d: -f6; }
+declare -A homes=()
+gone() { ! id "$1" >/dev/null 2>&1 && [ ! -e "${homes[$1]:-/nonexistent}" ] && [ ! -e "$registry/$1" ]; }
 uses() { local n; n=$(grep -c '^use ' "$registry/$1" 2>/dev/null) || true; echo "${n:-0}"; }
 created_in() { cat "$one/os-users" "$two/os-users" 2>/dev/null | grep -c "^$1 " || true; }
 
@@ -47,9 +49,11 @@ rc1=0 rc2=0
 wait $p1 || rc1=$?
 wait $p2 || rc2=$?
 check "two clusters with the same new users come up at once (exit $rc1, $rc2)" test $rc1 = 0 -a $rc2 = 0
-[ $rc1 = 0 ] && [ $rc2 = 0 ] || cat "$mc_dir/one.out" "$mc_dir/two.out"
+if [ $rc1 != 0 ] || [ $rc2 != 0 ]; then cat "$mc_dir/one.out" "$mc_dir/two.out"; fi
 for u in "$a" "$b"; do
     check "$u was created" exists "$u"
+    homes[$u]=$(home "$u")
+    check "$u has a home, ${homes[$u]}" test -n "${homes[$u]}" -a -d "${homes[$u]}"
     check "$u is in the os-users file of exactly one cluster ($(created_in "$u"))" test "$(created_in "$u")" = 1
     check "$u is recorded as used by both clusters ($(uses "$u") uses)" test "$(uses "$u")" = 2
 done
@@ -57,6 +61,9 @@ check "$pre, which existed before, is in no record" \
     test ! -e "$registry/$pre" -a "$(created_in "$pre")" = 0
 out=$(cd "$two/jobs" && timeout 60 runuser -u "$a" -- env SLURM_CONF="$two/etc/slurm.conf" srun -t 1 id -un 2>&1) || true
 check "a job of $a runs on the second cluster ($out)" test "$out" = "$a"
+
+# A cluster dir removed without a down keeps no user.
+echo "use $mc_dir/removed-without-down" >> "$registry/$b"
 
 # 2. The first goes down: the second still uses the users.
 check "down of the first cluster succeeds" mc down --dir "$one"
@@ -70,7 +77,7 @@ check "down of the second cluster succeeds" mc down --dir "$two"
 for u in "$a" "$b"; do
     check "$u is removed with the last cluster that used it (user, home, record)" gone "$u"
 done
-check "$pre, which existed before, is untouched" test -d "/home/$pre" -a "$(id -u "$pre" 2>/dev/null)" != ""
+check "$pre, which existed before, is untouched" test -n "$(home "$pre")" -a -d "$(home "$pre")"
 
 # 4. An up that fails gives its users back.
 rc=0
