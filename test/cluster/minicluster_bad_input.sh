@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/minicluster refuses bad input clearly: a taken port is named before
 # anything starts; a daemon that fails to start is named with the last lines
-# of its log, and everything already started is torn down.
+# of its log, and everything already started is torn down; a cluster
+# directory that anyone but root could change is refused.
 source "$(dirname "$0")/lib.sh"
 trap 'mc down --dir "$mc_dir" >/dev/null 2>&1 || true; [ -n "${holder:-}" ] && kill "$holder" 2>/dev/null || true' EXIT
 mc down --dir "$mc_dir" >/dev/null 2>&1 || true
@@ -73,4 +74,38 @@ done
 rc=0
 out=$(mc conf --dir "$mc_dir/none" --set A=1 2>&1) || rc=$?
 check "conf without a cluster fails (exit $rc) and says so" grep -q "run up first" <<<"$out"
+
+# 6. A --dir that anyone but root could change is refused (exit 2, one
+#    line naming it and why) before anything is made or started: owned by
+#    another user, writable by others, or to be made in a directory others
+#    may write without the sticky bit.  A sticky parent (as /tmp) is fine.
+pdir=$mc_dir/perm
+rm -rf "$pdir"
+mkdir -p "$pdir/notroot" "$pdir/open" "$pdir/openparent" "$pdir/sticky"
+chown nobody "$pdir/notroot"
+chmod 777 "$pdir/open" "$pdir/openparent"
+chmod 1777 "$pdir/sticky"
+refused() {  # dir why: up refuses it
+    local d=$1 why=$2 rc=0 out
+    out=$(mc up --dir "$d" --port-base "$port_base" --fresh 2>&1) || rc=$?
+    [ $rc != 0 ] || mc down --dir "$d" >/dev/null 2>&1 || true   # came up: not refused
+    check "up --dir $d fails with exit 2 (exit $rc)" test $rc = 2
+    check "one line names the dir and why: $out" \
+        test "$(wc -l <<<"$out")" = 1 -a -n "$(grep -F "refusing --dir $d: $why" <<<"$out")"
+    check "nothing is made in or for $d" test ! -e "$d/etc" -a ! -e "$d/log" -a ! -e "$pdir/openparent/new"
+    check "nothing was started for $d" test -z "$(marked_processes "$d")"
+}
+refused "$pdir/notroot" "$pdir/notroot is owned by nobody, not root"
+refused "$pdir/notroot/sub" "$pdir/notroot is owned by nobody, not root"
+refused "$pdir/open" "$pdir/open is writable by group or others (mode 777)"
+refused "$pdir/openparent/new" "$pdir/openparent is writable by group or others without the sticky bit (mode 777)"
+ln -s "$pdir/notroot" "$pdir/link"
+refused "$pdir/link" "$pdir/notroot is owned by nobody, not root"
+for cmd in down status restart conf; do
+    rc=0
+    mc "$cmd" --dir "$pdir/open" >/dev/null 2>&1 || rc=$?
+    check "$cmd --dir on a dir others may write fails with exit 2 (exit $rc)" test $rc = 2
+done
+check "a dir in a sticky directory writable by all is accepted" mc env --dir "$pdir/sticky/mc"
+chmod 755 "$pdir/open" "$pdir/openparent"
 finish
