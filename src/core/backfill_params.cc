@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <set>
+#include <utility>
 
 namespace tailfold {
 
@@ -25,15 +26,12 @@ bool to_u32(const std::string &v, std::uint32_t lo, std::uint32_t hi, std::uint3
 }
 
 // bf_* keys that Slurm's own backfill, main scheduler or select plugin read
-// (slurm.conf(5)): not tailfold's, but not typos either.
+// (slurm.conf(5)) and that are not sched/tailfold's business: not typos.
 bool other_backfill_key(const std::string &key)
 {
     static const char *const known[] = {
-        "bf_busy_nodes", "bf_hetjob_immediate", "bf_hetjob_prio", "bf_ignore_newly_avail_nodes",
-        "bf_job_part_count_reserve", "bf_licenses", "bf_max_job_array_resv", "bf_max_job_assoc",
-        "bf_max_job_part", "bf_max_job_start", "bf_max_job_user", "bf_max_job_user_part",
-        "bf_min_age_reserve", "bf_min_prio_reserve", "bf_node_space_size", "bf_one_resv_per_job",
-        "bf_running_job_reserve", "bf_window_linear",
+        "bf_busy_nodes", "bf_hetjob_immediate", "bf_hetjob_prio", "bf_licenses",
+        "bf_min_age_reserve", "bf_min_prio_reserve", "bf_window_linear",
     };
     for (const char *k : known)
         if (key == k)
@@ -41,11 +39,35 @@ bool other_backfill_key(const std::string &key)
     return false;
 }
 
+// Keys of Slurm's own backfill that a site moving from it may have set,
+// and why tailfold does not need them: each gets a warning line.
+const char *not_needed_because(const std::string &key)
+{
+    static const std::pair<const char *, const char *> keys[] = {
+        {"bf_node_space_size", "the plan has no fixed size (sdiag's table size shows it)"},
+        {"bf_running_job_reserve", "the plan always holds every running job until its expected end"},
+        {"bf_one_resv_per_job",
+         "a job is planned once per pass, in its first partition record, so it never holds "
+         "more than one start"},
+        {"bf_job_part_count_reserve",
+         "held starts are counted over all partitions together; bf_reservations=N sets how many"},
+        {"bf_ignore_newly_avail_nodes",
+         "the plan is drawn when a pass starts, so what frees up during a pass waits for the "
+         "next one (Slurm 22.05's own backfill no longer reads it either)"},
+    };
+    for (const auto &k : keys)
+        if (key == k.first)
+            return k.second;
+    return nullptr;
+}
+
 bool is_own_key(const std::string &key)
 {
     static const char *const own[] = {
         "bf_interval", "bf_window", "bf_resolution", "bf_max_job_test", "bf_max_time",
         "bf_yield_interval", "bf_yield_sleep", "bf_reservations", "bf_continue", "bf_runtime",
+        "bf_max_job_user", "bf_max_job_assoc", "bf_max_job_part", "bf_max_job_user_part",
+        "bf_max_job_start", "bf_max_job_array_resv",
     };
     for (const char *k : own)
         if (key == k)
@@ -55,10 +77,12 @@ bool is_own_key(const std::string &key)
 
 }  // namespace
 
-bool parse_backfill_params(const char *text, BackfillParams &out, std::string &error)
+bool parse_backfill_params(const char *text, BackfillParams &out, std::string &error,
+                           std::vector<std::string> *warnings)
 {
     BackfillParams p;
-    std::set<std::string> seen;
+    std::set<std::string> seen, warned;
+    std::vector<std::string> notes;
     const bool ok = for_each_key_value(text, [&](const std::string &written, const std::string &val,
                                                  bool has_value) {
         // Slurm matches SchedulerParameters keys in any case; so do we, or
@@ -112,6 +136,25 @@ bool parse_backfill_params(const char *text, BackfillParams &out, std::string &e
                 error = "SchedulerParameters: " + written + "=" + val + ": must be limit or predicted";
             return val == "limit" || val == "predicted";
         }
+        // Slurm's limits: 0 is none; at most what it accepts.
+        if (key == "bf_max_job_user")
+            return number(0, 1000000, p.max_job_user);
+        if (key == "bf_max_job_assoc")
+            return number(0, 1000000, p.max_job_assoc);
+        if (key == "bf_max_job_part")
+            return number(0, 1000000, p.max_job_part);
+        if (key == "bf_max_job_user_part")
+            return number(0, 1000000, p.max_job_user_part);
+        if (key == "bf_max_job_start")
+            return number(0, 10000, p.max_job_start);
+        if (key == "bf_max_job_array_resv")
+            return number(0, 1000, p.max_job_array_resv);
+        if (const char *why = not_needed_because(key)) {
+            if (warned.insert(key).second)
+                notes.push_back("SchedulerParameters: " + written + (has_value ? "=" + val : "") +
+                                " is not used: " + why);
+            return true;
+        }
         if (key.compare(0, 3, "bf_") == 0 && !other_backfill_key(key)) {
             // A backfill key that no part of Slurm or tailfold reads: most
             // likely a typo of one that matters.
@@ -124,7 +167,15 @@ bool parse_backfill_params(const char *text, BackfillParams &out, std::string &e
         return false;
     if (!p.max_time_s)
         p.max_time_s = p.interval_s;
+    if (p.max_job_assoc && p.max_job_user) {
+        // Slurm's own backfill does the same, with a line saying so.
+        notes.push_back("SchedulerParameters: bf_max_job_user=" + std::to_string(p.max_job_user) +
+                        " is not used: bf_max_job_assoc is set and takes precedence, as in Slurm");
+        p.max_job_user = 0;
+    }
     out = p;
+    if (warnings)
+        *warnings = std::move(notes);
     return true;
 }
 

@@ -14,6 +14,13 @@
 //   bf_continue          go on after yielding the locks (default off)
 //   bf_yield_interval=U  microseconds of lock hold before yielding (default 2000000)
 //   bf_yield_sleep=U     microseconds to sleep while yielding (default 500000)
+//   bf_max_job_user=N    jobs of one user looked at per pass (default 0: no limit)
+//   bf_max_job_assoc=N   jobs of one association looked at per pass (0: none;
+//                        set with bf_max_job_user, it wins, as in Slurm)
+//   bf_max_job_part=N    jobs of one partition looked at per pass (0: none)
+//   bf_max_job_user_part=N  jobs of one user in one partition per pass (0: none)
+//   bf_max_job_start=N   jobs the pass starts, then it ends (0: no limit)
+//   bf_max_job_array_resv=N  tasks of a pending job array held (default 20)
 // tailfold's own:
 //   bf_reservations=N    pending jobs whose start is held (default 1: EASY)
 //   bf_runtime=R         limit | predicted: plan with limits or learned runtimes
@@ -21,6 +28,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tailfold {
 
@@ -37,10 +45,20 @@ struct BackfillParams {
     std::uint32_t yield_sleep_us = 500000;
     std::uint32_t reservations = 1;
     PlanRuntime runtime = PlanRuntime::kLimit;
+    std::uint32_t max_job_user = 0;
+    std::uint32_t max_job_assoc = 0;
+    std::uint32_t max_job_part = 0;
+    std::uint32_t max_job_user_part = 0;
+    std::uint32_t max_job_start = 0;
+    std::uint32_t max_job_array_resv = 20;
 };
 
 // Same contract as parse_duration_params: false with one line naming the
-// key on a bad value, and `out` unchanged.
-bool parse_backfill_params(const char *text, BackfillParams &out, std::string &error);
+// key on a bad value, and `out` unchanged.  On success, `warnings` (if
+// given) gets one line per key of Slurm's own backfill that tailfold reads
+// but does not act on, saying why (bf_node_space_size: the plan has no
+// fixed size), and one when bf_max_job_assoc overrides bf_max_job_user.
+bool parse_backfill_params(const char *text, BackfillParams &out, std::string &error,
+                           std::vector<std::string> *warnings = nullptr);
 
 }  // namespace tailfold

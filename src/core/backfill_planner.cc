@@ -29,10 +29,12 @@ void BackfillPass::started(const Request &r, const Placement &actual)
     count_free_now();
 }
 
-PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before, bool estimate)
+PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before, bool estimate,
+                                std::uint32_t copies)
 {
     PlanDecision d;
-    if (held_ >= reservations_ && !estimate) {
+    const bool may_hold = held_ < reservations_ && copies > 0;
+    if (!may_hold && !estimate) {
         d.kind = PlanKind::kWaiting;
         return d;
     }
@@ -42,13 +44,23 @@ PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before, bool 
         return d;
     }
     d.placement = std::move(*p);
-    if (held_ >= reservations_) {
+    if (!may_hold) {
         d.kind = PlanKind::kWaiting;
         return d;
     }
     d.kind = PlanKind::kReserved;
     timeline_.reserve(r, d.placement);
-    if (d.placement.start == timeline_.now())
+    bool at_now = d.placement.start == timeline_.now();
+    // The other copies, each at its earliest start around those before it;
+    // one that fits nowhere in the window ends the series.
+    for (std::uint32_t c = 1; c < copies; ++c) {
+        std::optional<Placement> more = timeline_.earliest(r, not_before);
+        if (!more)
+            break;
+        timeline_.reserve(r, *more);
+        at_now = at_now || more->start == timeline_.now();
+    }
+    if (at_now)
         count_free_now();
     ++held_;
     ++stats_.reserved;

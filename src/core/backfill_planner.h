@@ -58,8 +58,14 @@ class BackfillPass {
     void started(const Request &r, const Placement &actual);
     // kReserved (held, with its placement), kWaiting (past the depth; with
     // `estimate`, the placement is its earliest start as an estimate, not
-    // held) or kNoFit.
-    PlanDecision hold(const Request &r, std::int64_t not_before, bool estimate = true);
+    // held) or kNoFit.  `copies`: how many of the request are held, one
+    // after another at each one's earliest start, for one place in the
+    // reservation depth: the tasks of a pending job array, which
+    // slurmctld queues as one record (bf_max_job_array_resv; see
+    // array_tasks_to_hold).  The decision's placement is the first; with
+    // 0 copies nothing is held and it is an estimate only.
+    PlanDecision hold(const Request &r, std::int64_t not_before, bool estimate = true,
+                      std::uint32_t copies = 1);
 
     const PlanStats &stats() const { return stats_; }
     std::uint32_t held() const { return held_; }

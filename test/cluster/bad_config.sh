@@ -10,7 +10,9 @@
 #      last good settings stay in effect, seen at work: the SITE that sprio
 #      shows for a job submitted afterwards (the boost's weight) and the
 #      backfill passes that sdiag counts (bf_interval); then a good line
-#      takes effect, so both checks can tell.
+#      takes effect, so both checks can tell;
+#   3. keys of Slurm's own backfill that tailfold does not need: one
+#      warning line each, at start-up and at reconfigure.
 source "$(dirname "$0")/lib.sh"
 ctl_log=$mc_dir/log/slurmctld.log
 weight=10000 new_weight=20000 max_s=36000   # the largest partition MaxTime: 600 min
@@ -74,6 +76,7 @@ SchedulerParameters|bf_interval=10x|bf_interval=10x|trailing garbage
 SchedulerParameters|bf_interval=2,bf_interval=3|bf_interval=3|duplicate key
 SchedulerParameters|bf_runtime=sometimes|bf_runtime=sometimes|not a choice
 SchedulerParameters|BF_INTERVAL=abc|BF_INTERVAL=abc|upper case (Slurm's keys ignore case)
+SchedulerParameters|bf_max_job_array_resv=1001|bf_max_job_array_resv=1001|out of Slurm's range
 EOF
 
 # site_factor/tailfold under priority/multifactor, which goes on without a
@@ -166,6 +169,7 @@ bf_interval=30,bf_resolutoin=1|bf_resolutoin
 bf_interval=30,bf_max_job_test=-1|bf_max_job_test=-1
 bf_interval=30,bf_continue=yes|bf_continue=yes
 bf_interval=30,bf_interval=31|bf_interval=31
+bf_interval=30,bf_max_job_user=x|bf_max_job_user=x
 EOF
 n=$(cycles_in 8)
 check "after the bad lines bf_interval=2 stays: $n backfill passes in 8 s (at least 3)" test "$n" -ge 3
@@ -182,4 +186,25 @@ check "a good reconfigure takes effect: a new 60-minute job gets weight $new_wei
 sleep 1
 n=$(cycles_in 8)
 check "a good reconfigure takes effect: bf_interval=30 gives $n passes in 8 s (at most 1)" test "$n" -le 1
+
+# 3. Keys of Slurm's own backfill that tailfold does not need: accepted,
+#    one warning line each saying why, at start-up and at each reconfigure
+#    (and one for bf_max_job_user, which bf_max_job_assoc overrides).
+unused=(bf_node_space_size bf_running_job_reserve bf_one_resv_per_job bf_job_part_count_reserve
+        bf_ignore_newly_avail_nodes bf_max_job_user)
+warned_once_each() {  # what
+    local k n
+    for k in "${unused[@]}"; do
+        n=$(grep 'sched/tailfold: warning: ' <<<"$new_lines" | grep -c "SchedulerParameters: ${k}[= ]" || true)
+        check "$1: one warning line for $k ($n)" test "$n" = 1
+    done
+    check "$1: no other warning or error of tailfold's" \
+        test "$(grep -E 'tailfold: warning: |error:|fatal:' <<<"$new_lines" | grep -c tailfold || true)" = ${#unused[@]}
+}
+check "slurmctld starts with the stock-only keys" logged mc restart --dir "$mc_dir" --set \
+    SchedulerParameters=bf_interval=30,bf_node_space_size=100,bf_running_job_reserve,bf_one_resv_per_job,bf_job_part_count_reserve=10,bf_ignore_newly_avail_nodes,bf_max_job_user=2,bf_max_job_assoc=2
+grep 'sched/tailfold: warning: ' <<<"$new_lines" | sed 's/^/    /'
+warned_once_each "start-up"
+logged scontrol reconfigure
+warned_once_each "reconfigure"
 finish

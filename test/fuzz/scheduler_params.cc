@@ -1,6 +1,7 @@
 // Fuzz target: SchedulerParameters, as sched/tailfold reads it.
 // GPL-2.0-or-later.
 #include <string>
+#include <vector>
 
 #include "src/core/backfill_params.h"
 #include "test/fuzz/fuzz_check.h"
@@ -11,11 +12,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     tailfold::BackfillParams p;
     p.window_min = 7;  // a marker: a failed parse must leave `p` as it was
     std::string error;
-    if (!tailfold::parse_backfill_params(text.c_str(), p, error)) {
+    std::vector<std::string> warnings{"marker"};
+    if (!tailfold::parse_backfill_params(text.c_str(), p, error, &warnings)) {
         FUZZ_CHECK(!error.empty());
         FUZZ_CHECK(p.window_min == 7);
+        FUZZ_CHECK(warnings.size() == 1 && warnings[0] == "marker");
         return 0;
     }
+    // One warning per stock-only key (five) and one for bf_max_job_user
+    // beside bf_max_job_assoc, which then is off.
+    FUZZ_CHECK(warnings.size() <= 6);
+    FUZZ_CHECK(!(p.max_job_user && p.max_job_assoc));
+    FUZZ_CHECK(p.max_job_start <= 10000 && p.max_job_array_resv <= 1000);
     // What the pass relies on: it divides by the resolution and sleeps
     // for the interval.
     FUZZ_CHECK(p.interval_s >= 1 && p.resolution_s >= 1 && p.window_min >= 1 && p.max_time_s >= 1);

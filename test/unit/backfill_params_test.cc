@@ -90,7 +90,92 @@ TEST(BackfillParams, MalformedValuesAreRefusedWhole)
     EXPECT_FALSE(parse_backfill_params("bf_interval=2,bf_window=abc", p, err));
     EXPECT_EQ(p.interval_s, 7u);
     // Another part's key given twice is not ours to judge; case is ignored.
-    ASSERT_TRUE(parse_backfill_params("bf_max_job_user=2,bf_max_job_user=3,BF_Interval=9", p, err))
+    ASSERT_TRUE(parse_backfill_params("bf_min_age_reserve=2,bf_min_age_reserve=3,BF_Interval=9", p, err))
         << err;
     EXPECT_EQ(p.interval_s, 9u);
+}
+
+TEST(BackfillParams, SlurmsPassLimits)
+{
+    BackfillParams p;
+    std::string err;
+    std::vector<std::string> warn{"old"};
+    ASSERT_TRUE(parse_backfill_params(nullptr, p, err, &warn));
+    EXPECT_TRUE(warn.empty());  // a clean line says nothing
+    EXPECT_EQ(p.max_job_user, 0u);
+    EXPECT_EQ(p.max_job_assoc, 0u);
+    EXPECT_EQ(p.max_job_part, 0u);
+    EXPECT_EQ(p.max_job_user_part, 0u);
+    EXPECT_EQ(p.max_job_start, 0u);
+    EXPECT_EQ(p.max_job_array_resv, 20u);  // Slurm's default
+    ASSERT_TRUE(parse_backfill_params("bf_max_job_user=3,bf_max_job_part=7,BF_MAX_JOB_USER_PART=2,"
+                                      "bf_max_job_start=4,bf_max_job_array_resv=0",
+                                      p, err, &warn))
+        << err;
+    EXPECT_EQ(p.max_job_user, 3u);
+    EXPECT_EQ(p.max_job_part, 7u);
+    EXPECT_EQ(p.max_job_user_part, 2u);
+    EXPECT_EQ(p.max_job_start, 4u);
+    EXPECT_EQ(p.max_job_array_resv, 0u);
+    EXPECT_TRUE(warn.empty());
+    // Both per user and per association: the association's wins, as in
+    // Slurm, with a line saying so.
+    ASSERT_TRUE(parse_backfill_params("bf_max_job_user=3,bf_max_job_assoc=5", p, err, &warn)) << err;
+    EXPECT_EQ(p.max_job_assoc, 5u);
+    EXPECT_EQ(p.max_job_user, 0u);
+    ASSERT_EQ(warn.size(), 1u);
+    EXPECT_NE(warn[0].find("bf_max_job_user=3 is not used: bf_max_job_assoc"), std::string::npos)
+        << warn[0];
+}
+
+TEST(BackfillParams, PassLimitsRefuseBadValuesAndTwice)
+{
+    const std::pair<const char *, const char *> cases[] = {
+        {"bf_max_job_user=-1", "bf_max_job_user=-1: not a whole number from 0 to 1000000"},
+        {"bf_max_job_assoc=x", "bf_max_job_assoc=x: "},
+        {"bf_max_job_part=", "bf_max_job_part=: "},
+        {"bf_max_job_user_part=1000001", "bf_max_job_user_part=1000001: "},
+        {"bf_max_job_start=10001", "bf_max_job_start=10001: not a whole number from 0 to 10000"},
+        {"bf_max_job_array_resv=1001", "bf_max_job_array_resv=1001: not a whole number from 0 to 1000"},
+        {"bf_max_job_user=2,bf_max_job_user=3", "bf_max_job_user=3: duplicate key"},
+        {"bf_max_job_start=2,BF_MAX_JOB_START=2", "BF_MAX_JOB_START=2: duplicate key"},
+    };
+    for (const auto &c : cases) {
+        BackfillParams p;
+        p.max_job_start = 9;
+        p.max_job_array_resv = 7;
+        std::string err;
+        std::vector<std::string> warn{"kept"};
+        EXPECT_FALSE(parse_backfill_params(c.first, p, err, &warn)) << c.first;
+        EXPECT_NE(err.find(c.second), std::string::npos) << c.first << " -> " << err;
+        EXPECT_EQ(p.max_job_start, 9u) << c.first;
+        EXPECT_EQ(p.max_job_array_resv, 7u) << c.first;
+        EXPECT_EQ(warn.size(), 1u) << c.first;  // a refused line changes nothing
+    }
+}
+
+// Keys of Slurm's own backfill that tailfold does not need: accepted, one
+// line each naming the key (once, however often it is given) and why.
+TEST(BackfillParams, StockOnlyKeysGetOneWarningEach)
+{
+    BackfillParams p;
+    std::string err;
+    std::vector<std::string> warn;
+    ASSERT_TRUE(parse_backfill_params(
+        "bf_node_space_size=100,bf_running_job_reserve,bf_one_resv_per_job,"
+        "bf_job_part_count_reserve=10,bf_ignore_newly_avail_nodes,bf_interval=5,"
+        "BF_NODE_SPACE_SIZE=200,bf_licenses,bf_min_age_reserve=60",
+        p, err, &warn))
+        << err;
+    EXPECT_EQ(p.interval_s, 5u);
+    ASSERT_EQ(warn.size(), 5u);
+    const char *expect[] = {
+        "bf_node_space_size=100 is not used: the plan has no fixed size",
+        "bf_running_job_reserve is not used: the plan always holds every running job",
+        "bf_one_resv_per_job is not used: a job is planned once per pass",
+        "bf_job_part_count_reserve=10 is not used: held starts are counted over all partitions",
+        "bf_ignore_newly_avail_nodes is not used: the plan is drawn when a pass starts",
+    };
+    for (std::size_t i = 0; i < 5; ++i)
+        EXPECT_NE(warn[i].find(expect[i]), std::string::npos) << warn[i];
 }

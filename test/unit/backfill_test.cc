@@ -1,4 +1,5 @@
 // Unit tests: the timeline and the backfill plan.
+#include "src/core/backfill_limits.h"
 #include "src/core/backfill_planner.h"
 #include "src/core/gres_need.h"
 #include "src/core/timeline.h"
@@ -616,4 +617,135 @@ TEST(GresNeed, PerNodeFromEachKindOfRequest)
     EXPECT_EQ(n.per_node, 3u);  // 5 over 2 nodes, rounded up
     EXPECT_EQ(n.most_per_node, 5u);
     EXPECT_EQ(per_node_need({}, two).per_node, 0u);  // no GPU asked
+}
+
+// Slurm's per-pass limits: a job over one is refused and not counted;
+// the others still count.  Each case fails if its limit is ignored.
+TEST(PassLimits, PerUserAssociationPartitionAndUserInPartition)
+{
+    BackfillParams p;
+    p.max_job_user = 2;
+    PassLimits user(p);
+    EXPECT_TRUE(user.look(100, 1, 7));
+    EXPECT_TRUE(user.look(100, 2, 8));  // another association and partition: same user
+    EXPECT_TRUE(user.look(200, 3, 7));
+    EXPECT_FALSE(user.look(100, 1, 7));
+    EXPECT_FALSE(user.look(100, 4, 9));
+    EXPECT_TRUE(user.look(200, 3, 7));
+    EXPECT_FALSE(user.look(200, 3, 7));
+    EXPECT_EQ(user.skipped(), 3u);
+
+    p = BackfillParams{};
+    p.max_job_assoc = 1;
+    PassLimits assoc(p);
+    EXPECT_TRUE(assoc.look(100, 1, 7));
+    EXPECT_FALSE(assoc.look(100, 1, 8));
+    EXPECT_TRUE(assoc.look(100, 2, 7));  // the same user's other association
+    EXPECT_TRUE(assoc.look(100, 0, 7));  // no association (no accounting): no limit
+    EXPECT_TRUE(assoc.look(100, 0, 7));
+
+    p = BackfillParams{};
+    p.max_job_part = 3;
+    PassLimits part(p);
+    EXPECT_TRUE(part.look(1, 1, 7));
+    EXPECT_TRUE(part.look(2, 2, 7));
+    EXPECT_TRUE(part.look(3, 3, 7));
+    EXPECT_FALSE(part.look(4, 4, 7));
+    EXPECT_TRUE(part.look(4, 4, 8));
+
+    p = BackfillParams{};
+    p.max_job_user_part = 1;
+    PassLimits up(p);
+    EXPECT_TRUE(up.look(1, 1, 7));
+    EXPECT_FALSE(up.look(1, 1, 7));
+    EXPECT_TRUE(up.look(1, 1, 8));
+    EXPECT_TRUE(up.look(2, 2, 7));
+}
+
+TEST(PassLimits, RefusedAndUncountedJobsDoNotCount)
+{
+    BackfillParams p;
+    p.max_job_user = 1;
+    p.max_job_part = 2;
+    PassLimits l(p);
+    EXPECT_TRUE(l.look(1, 0, 7, false));  // a magnetic record: checked, not counted
+    EXPECT_TRUE(l.look(1, 0, 7));
+    EXPECT_FALSE(l.look(1, 0, 7));        // over the user limit: the partition's count stays 1
+    EXPECT_TRUE(l.look(2, 0, 7));
+    EXPECT_FALSE(l.look(3, 0, 7));        // the partition's 2 are used
+}
+
+TEST(PassLimits, NoLimitsLookAtEverything)
+{
+    PassLimits l{BackfillParams{}};
+    for (int i = 0; i < 1000; ++i) {
+        EXPECT_TRUE(l.look(1, 1, 1));
+        EXPECT_TRUE(l.started());
+    }
+    EXPECT_EQ(l.skipped(), 0u);
+}
+
+TEST(PassLimits, StartLimitEndsThePass)
+{
+    BackfillParams p;
+    p.max_job_start = 3;
+    PassLimits l(p);
+    EXPECT_TRUE(l.started());
+    EXPECT_TRUE(l.started());
+    EXPECT_FALSE(l.started());
+    EXPECT_EQ(l.starts(), 3u);
+}
+
+TEST(PassLimits, ArrayTasksToHold)
+{
+    EXPECT_EQ(array_tasks_to_hold(100, 0, 0, 20), 20u);  // bf_max_job_array_resv
+    EXPECT_EQ(array_tasks_to_hold(5, 0, 0, 20), 5u);     // all pending tasks
+    EXPECT_EQ(array_tasks_to_hold(100, 4, 1, 20), 3u);   // %4 with one running
+    EXPECT_EQ(array_tasks_to_hold(100, 4, 4, 20), 0u);
+    EXPECT_EQ(array_tasks_to_hold(100, 0, 0, 0), 0u);
+}
+
+// An array's pending tasks held one after another for one place in the
+// reservation depth; a lower job that would delay the second task waits,
+// and starts when only one task is held.
+TEST(BackfillPass, ArrayTasksAreHeldAsCopies)
+{
+    auto run = [](std::uint32_t copies, bool &lower_starts) {
+        // 4 nodes of 4 CPUs; nodes 0-2 busy until +100, node 3 free.
+        Timeline t(nodes(4), kNow, 86400, 1);
+        for (std::uint32_t n = 0; n < 3; ++n)
+            t.occupy(n, kNow - 10, kNow + 100, 4, 0);
+        BackfillPass pass(t, 2);
+        const Request task = req(8, 100, 2, 2);  // each task: two nodes
+        EXPECT_FALSE(pass.start_now(task));
+        PlanDecision d = pass.hold(task, kNow, true, copies);
+        EXPECT_EQ(d.kind, PlanKind::kReserved);
+        EXPECT_EQ(d.placement.start, kNow + 100);
+        EXPECT_EQ(pass.held(), 1u);  // one place in the depth, whatever the copies
+        // Node 3 from +100: the first task takes nodes 0 and 1 (lowest
+        // first among equals), the second needs node 3.
+        EXPECT_EQ(t.free_at(3, kNow + 150).first, copies >= 2 ? 0 : 4) << copies;
+        if (copies >= 3)
+            EXPECT_EQ(t.free_at(0, kNow + 250).first, 0);  // the third after the first
+        auto allowed = pass.start_now(req(4, 500));
+        lower_starts = allowed.has_value();
+        // Another job still gets the depth's second place.
+        EXPECT_EQ(pass.hold(req(16, 10), kNow, false).kind, PlanKind::kReserved);
+    };
+    bool starts = false;
+    run(1, starts);
+    EXPECT_TRUE(starts);
+    run(2, starts);
+    EXPECT_FALSE(starts);
+    run(3, starts);
+    EXPECT_FALSE(starts);
+    // No copies (bf_max_job_array_resv=0): an estimate only, nothing held.
+    Timeline t(nodes(4), kNow, 86400, 1);
+    t.occupy(0, kNow - 10, kNow + 100, 4, 0);
+    BackfillPass pass(t, 1);
+    PlanDecision d = pass.hold(req(16, 100), kNow, true, 0);
+    EXPECT_EQ(d.kind, PlanKind::kWaiting);
+    EXPECT_EQ(d.placement.start, kNow + 100);
+    EXPECT_EQ(pass.held(), 0u);
+    EXPECT_EQ(t.free_at(1, kNow + 150).first, 4);
 }

@@ -11,7 +11,10 @@
 // restricted to the nodes the planner allows.  A job that does not start
 // gets a held start while the reservation depth lasts (shown by
 // `squeue --start`), or an estimate past it.  Locks are yielded every
-// bf_yield_interval; the pass ends after bf_max_time or bf_max_job_test.
+// bf_yield_interval; the pass ends after bf_max_time or bf_max_job_test,
+// or once it has started bf_max_job_start jobs.  Slurm's per-pass limits
+// on jobs looked at per user, association, partition and user in a
+// partition (src/core/backfill_limits) pass over the jobs beyond them.
 #include "sched_glue.h"
 
 #include <sys/time.h>
@@ -20,6 +23,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "src/core/backfill_limits.h"
 #include "src/core/backfill_planner.h"
 
 extern "C" {
@@ -222,6 +226,27 @@ void record_plan(job_record_t *job, const tailfold::PlanDecision &dec)
     }
 }
 
+// Whether Slurm's per-pass limits (bf_max_job_user, _assoc, _part,
+// _user_part) let the pass look at this job in its current partition; if
+// so it is counted.  Partitions are told apart by their records, which
+// stay put while the pass holds the partition lock.
+bool within_look_limits(tailfold::PassLimits &limits, const job_record_t *job, bool magnetic)
+{
+    return limits.look(job->user_id, job->assoc_ptr ? job->assoc_id : 0,
+                       reinterpret_cast<std::uintptr_t>(job->part_ptr), !magnetic);
+}
+
+// How many tasks of the job get a held start: 1, or for the pending rest
+// of a job array (one queue record), up to bf_max_job_array_resv of them.
+std::uint32_t tasks_to_hold(const job_record_t *job, const tailfold::BackfillParams &p)
+{
+    const job_array_struct_t *a = job->array_recs;
+    if (!a || job->array_task_id != NO_VAL)
+        return 1;
+    return tailfold::array_tasks_to_hold(a->task_cnt, a->max_run_tasks, a->tot_run_tasks,
+                                         p.max_job_array_resv);
+}
+
 void record_stats(std::int64_t start_us, std::int64_t slept_us, std::uint32_t queue_len,
                   std::uint32_t depth, std::uint32_t tried, std::size_t steps)
 {
@@ -264,6 +289,7 @@ void backfill_pass()
     ResourceIndex names;
     tailfold::Timeline timeline = build_timeline(now, p, names);
     tailfold::BackfillPass pass(timeline, p.reservations);
+    tailfold::PassLimits limits(p);
     std::unordered_set<std::uint32_t> done;  // a job with several partitions: its best record only
     std::uint32_t depth = 0, tried = 0;
     bool go_on = true;
@@ -293,13 +319,15 @@ void backfill_pass()
         xfree(job->sched_nodes);  // last pass's plan; this pass sets it again if held
         // A task started from an array's head leaves the pending rest in a
         // new record (start_job): it is tried again at once, as stock
-        // backfill does, while tasks start and the pass has time.
+        // backfill does, while tasks start and the pass has time; each try
+        // counts against the per-pass limits, as each task does in stock.
         for (job_record_t *next = job; next;) {
             job = next;
             next = nullptr;
             tailfold::Request r;
             const Runnable can = runnable_now(job, now);
-            if (can == Runnable::kNo || !request_for(job, predicted, names, r))
+            if (can == Runnable::kNo || !request_for(job, predicted, names, r) ||
+                !within_look_limits(limits, job, magnetic))
                 break;
             ++tried;
             done.insert(job->job_id);
@@ -321,7 +349,7 @@ void backfill_pass()
                 // count a licence busy that the plan sees free: then no
                 // earlier than the next step.
                 const tailfold::PlanDecision dec =
-                    pass.hold(r, nodes || !may_start ? now + 1 : now);
+                    pass.hold(r, nodes || !may_start ? now + 1 : now, true, tasks_to_hold(job, p));
                 if (dec.kind != tailfold::PlanKind::kNoFit)
                     record_plan(job, dec);
             }
@@ -330,7 +358,8 @@ void backfill_pass()
             if (!started)
                 break;
             pass.started(r, allocation_of(job, now, names));
-            if (array_head && usec_now() - start_us - slept_us < max_us)
+            go_on = limits.started();  // bf_max_job_start ends the pass
+            if (go_on && array_head && usec_now() - start_us - slept_us < max_us)
                 next = pending_array_rest(job, array_id);
         }
         if (magnetic)
@@ -341,8 +370,10 @@ void backfill_pass()
     unlock_slurmctld(kPassLocks);
     set_bf_active(false);
     const tailfold::PlanStats &st = pass.stats();
-    debug("sched/tailfold: pass: %u queued, %u looked at, %zu started, %zu held, %ld us",
-          queue_len, depth, st.started, st.reserved, long(usec_now() - start_us - slept_us));
+    debug("sched/tailfold: pass: %u queued, %u looked at, %zu started, %zu held, "
+          "%u over per-pass limits, %ld us",
+          queue_len, depth, st.started, st.reserved, limits.skipped(),
+          long(usec_now() - start_us - slept_us));
 }
 
 }  // namespace tf_sched

@@ -20,6 +20,7 @@
 #include <pthread.h>
 
 #include <string>
+#include <vector>
 
 #include "src/plugins/common/agent.h"
 #include "src/plugins/common/duration_boost.h"
@@ -89,6 +90,22 @@ void configure_predictions()
                            tf_duration::OnBad::kQuiet);
 }
 
+// One line per key of Slurm's own backfill that tailfold does not act on
+// (the parser says why), once per reading of slurm.conf: slurmctld calls
+// init() and then sched_p_reconfig() on the same reading at start-up, and
+// sched_p_reconfig() again at each `scontrol reconfigure` on a new one
+// (slurm_conf.last_update tells them apart).  A warning, as Slurm's own
+// backfill words them: the setting is accepted.
+void warn_unused_keys(const std::vector<std::string> &warnings)
+{
+    static time_t warned_for = 0;
+    if (warned_for == slurm_conf.last_update)
+        return;
+    warned_for = slurm_conf.last_update;
+    for (const std::string &w : warnings)
+        info("%s: warning: %s", plugin_type, w.c_str());
+}
+
 // Read SchedulerParameters (conf lock held by the caller).  A bad value:
 // one line naming the key and value; at start-up it is fatal (Slurm's
 // loader would call a failing init twice, logging it twice), at
@@ -97,12 +114,14 @@ bool load_params(bool at_startup)
 {
     tailfold::BackfillParams p;
     std::string err;
-    if (!tailfold::parse_backfill_params(slurm_conf.sched_params, p, err)) {
+    std::vector<std::string> warnings;
+    if (!tailfold::parse_backfill_params(slurm_conf.sched_params, p, err, &warnings)) {
         if (at_startup)
             fatal("%s: %s; slurmctld does not start on a bad setting", plugin_type, err.c_str());
         error("%s: %s; the last good settings stay", plugin_type, err.c_str());
         return false;
     }
+    warn_unused_keys(warnings);
     pthread_mutex_lock(&state_mutex);
     current = p;
     if (backfill_agent)
