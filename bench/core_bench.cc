@@ -2,13 +2,17 @@
 // run by `make bench`, never by the tests: speed targets live here.
 #include "src/core/assoc_tree.h"
 #include "src/core/backfill_planner.h"
+#include "src/core/estimate_store.h"
+#include "src/core/runtime_estimator.h"
 #include "src/core/fair_tree.h"
 #include "src/core/job_priority.h"
 #include "src/core/timeline.h"
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 using namespace tailfold;
@@ -147,6 +151,42 @@ BENCHMARK(BM_BackfillPass)
     ->Args({10000, 100})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
+
+// The estimate store at its default bound (100,000 entries): what the
+// glue holds the estimator's lock for at a save (a copy), against what it
+// held it for before (encoding, writing and fsync of the file).
+RuntimeEstimator make_estimator(std::uint32_t n)
+{
+    RuntimeEstimator est(n);
+    for (std::uint32_t i = 0; i < n; ++i)
+        est.record(1000 + i % 500, "physics", "job-" + std::to_string(i), 60 + i % 3000, 3600, false);
+    return est;
+}
+
+void BM_EstimatorCopy(benchmark::State &state)
+{
+    const RuntimeEstimator est = make_estimator(std::uint32_t(state.range(0)));
+    for (auto _ : state) {
+        RuntimeEstimator copy(est);
+        benchmark::DoNotOptimize(copy);
+    }
+    state.counters["entries"] = double(est.size());
+}
+BENCHMARK(BM_EstimatorCopy)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_EstimateStoreSave(benchmark::State &state)
+{
+    const RuntimeEstimator est = make_estimator(std::uint32_t(state.range(0)));
+    const char *tmp = std::getenv("TMPDIR");
+    const std::string path = std::string(tmp ? tmp : "/tmp") + "/tailfold-bench-store.json";
+    std::string err;
+    for (auto _ : state)
+        if (!save_estimates(path, est, err))
+            state.SkipWithError(err.c_str());
+    std::remove(path.c_str());
+    state.counters["entries"] = double(est.size());
+}
+BENCHMARK(BM_EstimateStoreSave)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
