@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# tailfold-sim's command line: one JSON line per policy, bad input named
-# (trace lines with their numbers, settings with their keys), nothing
-# crashes.  No Slurm daemon needed.
+# tailfold-sim's command line: one JSON line per run, one table of several
+# runs, bad input named (trace lines with their numbers, settings with
+# their keys), nothing crashes.  No Slurm daemon needed.
 set -uo pipefail
 top=${top_builddir:?run through make check}
 sim=$top/tools/tailfold-sim
@@ -51,6 +51,54 @@ IN
 out=$("$sim" --sacct "$tmp/sacct.txt" --cpus 4 --policy easy 2>"$tmp/err")
 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d["jobs"] == 3 and d["recorded_wait_mean_s"] > 0 else 1)' "$out" ||
     bad "sacct input: $out $(cat "$tmp/err")"
+# Several runs: one JSON line each with the per-user fields, and one table
+# on stderr, a row per run, easy's ratios 1.00.  A bag of 120 tasks is one
+# user (0) of 120 >= 50 jobs: Jain's index 1.
+out=$("$sim" --quiet --bag 120:10:100 --cpus 4 --policy easy,tailfold \
+    --priority-params duration_weight=1000 --priority-params duration_weight=10 2>"$tmp/table")
+rc=$?
+[ $rc = 0 ] || bad "several runs: exit $rc: $(cat "$tmp/table")"
+python3 - "$out" "$tmp/table" <<'PY' || fail=1
+import json, sys
+runs = [json.loads(l) for l in sys.argv[1].splitlines()]
+names = [r["run"] for r in runs]
+if names != ["easy", "tailfold[duration_weight=1000]", "tailfold[duration_weight=10]"]:
+    print("FAIL: runs", names); sys.exit(1)
+for r in runs:
+    for k in ["wait_p99_s", "user_min_jobs", "users_counted", "worst_user", "worst_user_bsld", "jain_bsld"]:
+        if k not in r: print("FAIL: missing", k, r); sys.exit(1)
+    if r["user_min_jobs"] != 50 or r["users_counted"] != 1 or r["worst_user"] != 0 or r["jain_bsld"] != 1:
+        print("FAIL: per-user fields", r); sys.exit(1)
+    if not r["wait_p95_s"] <= r["wait_p99_s"] <= r["wait_max_s"]:
+        print("FAIL: p95 <= p99 <= max", r); sys.exit(1)
+lines = open(sys.argv[2]).read().splitlines()
+head = [l for l in lines if l.startswith("run ")]
+if len(head) != 1: print("FAIL: no table header:", lines); sys.exit(1)
+cols = head[0].split()
+rows = {l.split()[0]: l.split() for l in lines if l.split() and l.split()[0] in names}
+if sorted(rows) != sorted(names): print("FAIL: table rows", lines); sys.exit(1)
+ratios = [i for i, c in enumerate(cols) if c == "/easy"]
+if len(ratios) != 8 or any(rows["easy"][i] != "1.00" for i in ratios):
+    print("FAIL: easy's ratios", cols, rows["easy"]); sys.exit(1)
+if "/easy: ratio to easy" not in lines[0]: print("FAIL: table title", lines[0]); sys.exit(1)
+PY
+# Without easy: no ratio columns, said so; --table-format md; none: no table.
+"$sim" --quiet --bag 20:10:100 --cpus 4 --policy fcfs,tailfold --table-format md >/dev/null 2>"$tmp/table"
+grep -q "no easy run: no ratios" "$tmp/table" || bad "no easy run not said: $(cat "$tmp/table")"
+grep -q "^| fcfs | " "$tmp/table" || bad "no Markdown row: $(cat "$tmp/table")"
+grep -q "/easy" "$tmp/table" && bad "ratio columns without easy"
+# 20 jobs: nobody has 50, per-user fields null, "-" in the table.
+grep -q "^| tailfold | .* | - | - | - | 0 |$" "$tmp/table" || bad "per-user cells not -: $(cat "$tmp/table")"
+out=$("$sim" --quiet --bag 20:10:100 --cpus 4 --policy fcfs --table-format none 2>"$tmp/table")
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d["jain_bsld"] is None and d["worst_user"] is None and d["users_counted"] == 0 else 1)' "$out" ||
+    bad "no eligible user: $out"
+"$sim" --quiet --bag 20:10:100 --cpus 4 --policy fcfs,easy --table-format none >/dev/null 2>"$tmp/table"
+[ -s "$tmp/table" ] && bad "--table-format none printed: $(cat "$tmp/table")"
+"$sim" --bag 20:10:100 --cpus 4 --table-format html >/dev/null 2>&1 && bad "--table-format html accepted"
+"$sim" --bag 20:10:100 --cpus 4 --priority-params duration_weight=1 --priority-params duration_weight=x \
+    >/dev/null 2>"$tmp/err" && bad "a bad second --priority-params accepted"
+grep -q "duration_weight=x" "$tmp/err" || bad "bad second --priority-params not named: $(cat "$tmp/err")"
+
 "$sim" --bag 4:x --cpus 2 >/dev/null 2>"$tmp/err" && bad "bad --bag accepted"
 grep -q -- "--bag 4:x" "$tmp/err" || bad "bad --bag not named"
 "$sim" --lumi 100:30:1 >/dev/null 2>"$tmp/err" && bad "--lumi without --cpus accepted"

@@ -180,6 +180,101 @@ TEST(Metrics, BoundedSlowdown)
     EXPECT_DOUBLE_EQ(bounded_slowdown(0, 1), 1.0);     // never below 1
 }
 
+TEST(Metrics, WaitP99IsNearestRank)
+{
+    // 1..100: p99 -> the 99th value; 1..10: ceil(9.9) = 10th, the largest.
+    std::vector<double> v;
+    for (int i = 100; i >= 1; --i)
+        v.push_back(i);
+    EXPECT_EQ(percentile(v, 99), 99);
+    EXPECT_EQ(percentile({10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, 99), 10);
+}
+
+TEST(Metrics, JainIndex)
+{
+    // 1, 3, 2: (1+3+2)^2 / (3 * (1+9+4)) = 36/42 = 6/7.
+    EXPECT_DOUBLE_EQ(jain_index({1, 3, 2}), 6.0 / 7.0);
+    // One value, or all equal: 1.
+    EXPECT_DOUBLE_EQ(jain_index({7}), 1.0);
+    EXPECT_DOUBLE_EQ(jain_index({4, 4, 4, 4}), 1.0);
+    // 1 and 0 (one user takes it all): 1 / (2 * 1) = 1/2 = 1/n.
+    EXPECT_DOUBLE_EQ(jain_index({1, 0}), 0.5);
+    // Nothing to divide by: 1, not NaN.
+    EXPECT_DOUBLE_EQ(jain_index({}), 1.0);
+    EXPECT_DOUBLE_EQ(jain_index({0, 0}), 1.0);
+}
+
+TEST(Metrics, UserSpreadByHand)
+{
+    ASSERT_EQ(kMinUserJobs, 50u);
+    std::map<std::uint32_t, std::vector<double>> by_user;
+    // User 1: 50 jobs of bsld 1 -> mean 1.
+    by_user[1].assign(50, 1.0);
+    // User 2: 25 of 2 and 25 of 4 -> mean 3.
+    by_user[2].assign(25, 2.0);
+    by_user[2].insert(by_user[2].end(), 25, 4.0);
+    // User 3: 60 of 2 -> mean 2.
+    by_user[3].assign(60, 2.0);
+    // User 4: 49 jobs of 100, one short of kMinUserJobs: left out.
+    by_user[4].assign(49, 100.0);
+    // Means 1, 3, 2: worst user 2 at 3; J = 6^2 / (3 * 14) = 6/7.
+    UserSpread u = user_spread(by_user);
+    EXPECT_EQ(u.users, 3u);
+    EXPECT_EQ(u.worst_user, 2u);
+    EXPECT_DOUBLE_EQ(u.worst_bsld, 3.0);
+    EXPECT_DOUBLE_EQ(u.jain, 6.0 / 7.0);
+
+    // Only user 3 left: one user, J = 1.
+    by_user.erase(1);
+    by_user.erase(2);
+    u = user_spread(by_user);
+    EXPECT_EQ(u.users, 1u);
+    EXPECT_EQ(u.worst_user, 3u);
+    EXPECT_DOUBLE_EQ(u.worst_bsld, 2.0);
+    EXPECT_DOUBLE_EQ(u.jain, 1.0);
+
+    // Users 3 and 5 at the same mean: all equal, J = 1; the tie goes to
+    // the lower id.
+    by_user[5].assign(50, 2.0);
+    u = user_spread(by_user);
+    EXPECT_EQ(u.users, 2u);
+    EXPECT_EQ(u.worst_user, 3u);
+    EXPECT_DOUBLE_EQ(u.jain, 1.0);
+
+    // Nobody with 50 jobs: no spread.
+    by_user.erase(3);
+    by_user.erase(5);
+    u = user_spread(by_user);
+    EXPECT_EQ(u.users, 0u);
+    EXPECT_EQ(user_spread({}).users, 0u);
+}
+
+// 100 one-CPU jobs of 10 s, all at 0, on 1 CPU under fcfs: job k (0..99)
+// waits 10k s, bsld (10k + 10) / 10 = k + 1.  Even k are user 1, odd k
+// user 2, 50 jobs each.
+//   waits 0, 10, ..., 990: mean 495, p95 the 95th = 940, p99 the 99th = 980.
+//   user 1: 1, 3, ..., 99 -> mean 50; user 2: 2, 4, ..., 100 -> mean 51.
+//   J = (50 + 51)^2 / (2 * (50^2 + 51^2)) = 10201 / 10202.
+TEST(Metrics, SummaryHasP99AndUserSpread)
+{
+    Workload w;
+    w.machine_cpus = 1;
+    for (int k = 0; k < 100; ++k) {
+        w.jobs.push_back(job(std::uint64_t(k + 1), 0, 1, 10));
+        w.jobs.back().user = k % 2 ? 2 : 1;
+    }
+    const Summary m = summarize(w, simulate(w, settings(Policy::kFcfs, 1)), 1);
+    EXPECT_EQ(m.jobs, 100u);
+    EXPECT_DOUBLE_EQ(m.wait_mean_s, 495.0);
+    EXPECT_DOUBLE_EQ(m.wait_p95_s, 940.0);
+    EXPECT_DOUBLE_EQ(m.wait_p99_s, 980.0);
+    EXPECT_DOUBLE_EQ(m.wait_max_s, 990.0);
+    EXPECT_EQ(m.users.users, 2u);
+    EXPECT_EQ(m.users.worst_user, 2u);
+    EXPECT_DOUBLE_EQ(m.users.worst_bsld, 51.0);
+    EXPECT_DOUBLE_EQ(m.users.jain, 10201.0 / 10202.0);
+}
+
 // Machine of 4 CPUs.  A: t=0, 2 CPUs, 100 s.  B: t=1, 4 CPUs, 100 s.
 // C: t=2, 2 CPUs, 50 s.  D: t=3, 2 CPUs, 200 s.
 //   fcfs: A 0-100, B 100-200, C 200-250, D 200-400.

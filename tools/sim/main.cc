@@ -3,10 +3,12 @@
 //
 //   tailfold-sim (--swf FILE | --sacct FILE | --bag SPEC | --lumi SPEC) [--policy P[,P...]]
 //                [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]
-//                [--scheduler-params TEXT] [--priority-params TEXT]
-//                [--jobs-csv PREFIX] [--quiet]
+//                [--scheduler-params TEXT]... [--priority-params TEXT]...
+//                [--jobs-csv PREFIX] [--table-format text|md|none] [--quiet]
 //
-// One JSON object per policy on stdout.  See README "The simulator".
+// One JSON object per run on stdout; with two runs or more, a table of
+// them on stderr.  See README "The simulator".
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +18,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "metrics.h"
 #include "simulator.h"
@@ -34,8 +37,19 @@ int usage(const char *why)
                  "                    | --lumi N[:MEAN_GAP_S[:SEED[:LIMIT_FACTOR[:MAX_RUNTIME_S]]]])\n"
                  "                    [--policy fcfs,easy,multifactor,tailfold]\n"
                  "                    [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]\n"
-                 "                    [--scheduler-params TEXT] [--priority-params TEXT]\n"
-                 "                    [--workflow AT:N:CPUS:SECONDS[:wrapped]] [--jobs-csv PREFIX] [--quiet]\n";
+                 "                    [--scheduler-params TEXT]... [--priority-params TEXT]...\n"
+                 "                    [--workflow AT:N:CPUS:SECONDS[:wrapped]] [--jobs-csv PREFIX]\n"
+                 "                    [--table-format text|md|none] [--quiet]\n"
+                 "  --scheduler-params and --priority-params may be given more than once: each\n"
+                 "  policy runs once per scheduler set, tailfold (the only policy reading\n"
+                 "  PriorityParameters) also once per priority set; the run is named\n"
+                 "  POLICY[SETS] where sets vary.\n"
+                 "  Output: one JSON line per run on stdout.  With two runs or more, one table\n"
+                 "  on stderr (--table-format: text, the default; md, Markdown; none): bsld\n"
+                 "  mean, wait mean/p95/p99/max, utilization, the worst user's mean bsld and\n"
+                 "  Jain's index over users' mean bsld, each with its ratio to the first easy\n"
+                 "  run.  Per-user figures count users with at least "
+              << tfsim::kMinUserJobs << " started jobs.\n";
     return 2;
 }
 
@@ -98,7 +112,10 @@ bool slurm_time_seconds(const std::string &text, std::int64_t &out)
 }
 
 struct Options {
-    std::string swf, sacct, bag, lumi, policies = "easy,tailfold", slurm_conf, sched_params, prio_params, csv, workflow;
+    std::string swf, sacct, bag, lumi, policies = "easy,tailfold", slurm_conf, csv, workflow;
+    std::string table_format = "text";
+    // One entry per --scheduler-params / --priority-params given; none: slurm.conf's or the defaults.
+    std::vector<std::string> sched_sets, prio_sets;
     std::uint32_t cpus = 0, cpus_per_node = 0;
     bool quiet = false;
 };
@@ -127,10 +144,10 @@ bool read_slurm_conf(const std::string &path, Options &o, tfsim::SimSettings &s,
         for (char &c : key)
             c = char(std::tolower(static_cast<unsigned char>(c)));
         key = tailfold::trim(key);
-        if (key == "schedulerparameters" && o.sched_params.empty()) {
-            o.sched_params = val;
-        } else if (key == "priorityparameters" && o.prio_params.empty()) {
-            o.prio_params = val;
+        if (key == "schedulerparameters" && o.sched_sets.empty()) {
+            o.sched_sets.push_back(val);
+        } else if (key == "priorityparameters" && o.prio_sets.empty()) {
+            o.prio_sets.push_back(val);
         } else if (key == "priorityweightage" || key == "priorityweightfairshare" ||
                    key == "priorityweightjobsize") {
             std::uint64_t v;
@@ -197,6 +214,110 @@ std::string workflow_json(const tfsim::SimResult &r, const std::vector<std::size
     return ", \"workflow_jobs\": " + std::to_string(chain.size()) + ", \"workflow_tts_s\": " +
            std::to_string(last.end >= 0 ? last.end - at : -1) + ", \"workflow_wait_s\": " +
            std::to_string(waited);
+}
+
+// One run of the invocation: a policy with one scheduler and one priority
+// parameter set, named for the table and the JSON.
+struct Run {
+    std::string label;
+    tfsim::Policy policy;
+    tfsim::Summary m;
+};
+
+// One table of all runs: each metric beside its ratio to the reference
+// run (the first easy run), so that settings are chosen on one page.
+// `md` writes Markdown, otherwise aligned plain text.
+void print_table(std::FILE *out, const std::vector<Run> &runs, bool md)
+{
+    const Run *ref = nullptr;
+    for (const Run &r : runs)
+        if (r.policy == tfsim::Policy::kEasy) {
+            ref = &r;
+            break;
+        }
+    struct Metric {
+        const char *name;
+        const char *fmt;
+        bool per_user;  // absent when no user has kMinUserJobs jobs
+        double (*get)(const tfsim::Summary &);
+    };
+    const Metric metrics[] = {
+        {"bsld_mean", "%.2f", false, [](const tfsim::Summary &m) { return m.bsld_mean; }},
+        {"wait_mean_s", "%.0f", false, [](const tfsim::Summary &m) { return m.wait_mean_s; }},
+        {"wait_p95_s", "%.0f", false, [](const tfsim::Summary &m) { return m.wait_p95_s; }},
+        {"wait_p99_s", "%.0f", false, [](const tfsim::Summary &m) { return m.wait_p99_s; }},
+        {"wait_max_s", "%.0f", false, [](const tfsim::Summary &m) { return m.wait_max_s; }},
+        {"utilization", "%.3f", false, [](const tfsim::Summary &m) { return m.utilization; }},
+        {"worst_user_bsld", "%.2f", true, [](const tfsim::Summary &m) { return m.users.worst_bsld; }},
+        {"jain_bsld", "%.3f", true, [](const tfsim::Summary &m) { return m.users.jain; }},
+    };
+    auto fmt = [](const char *f, double v) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, f, v);
+        return std::string(buf);
+    };
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> head{"run"};
+    for (const Metric &mt : metrics) {
+        head.push_back(mt.name);
+        if (ref)
+            head.push_back("/easy");
+        if (std::string(mt.name) == "worst_user_bsld")
+            head.push_back("user");
+    }
+    head.push_back("users");
+    rows.push_back(head);
+    for (const Run &r : runs) {
+        std::vector<std::string> row{r.label};
+        for (const Metric &mt : metrics) {
+            const bool has = !mt.per_user || r.m.users.users;
+            const bool ref_has = ref && (!mt.per_user || ref->m.users.users);
+            const double v = mt.get(r.m);
+            row.push_back(has ? fmt(mt.fmt, v) : "-");
+            if (ref) {
+                const double base = ref_has ? mt.get(ref->m) : 0;
+                if (has && &r == ref)
+                    row.push_back("1.00");  // itself, even when its value is 0
+                else if (has && ref_has && base != 0)
+                    row.push_back(fmt("%.2f", v / base));
+                else
+                    row.push_back("-");
+            }
+            if (std::string(mt.name) == "worst_user_bsld")
+                row.push_back(has ? std::to_string(r.m.users.worst_user) : "-");
+        }
+        row.push_back(std::to_string(r.m.users.users));
+        rows.push_back(row);
+    }
+    std::vector<std::size_t> width(head.size(), 0);
+    for (const auto &row : rows)
+        for (std::size_t c = 0; c < row.size(); ++c)
+            width[c] = std::max(width[c], row[c].size());
+    const std::string br = md ? "  \n" : "\n";  // a Markdown line break
+    std::fprintf(out, "%s%zu runs; %s%sper user: the users with >= %zu started jobs (users); worst_user_bsld: "
+                      "the highest user mean bsld, of `user`;%sjain_bsld: Jain's index over the user means "
+                      "(1 = all equal); -: no value\n%s",
+                 md ? "\n" : "", runs.size(),
+                 ref ? ("/easy: ratio to " + ref->label).c_str() : "no easy run: no ratios", br.c_str(),
+                 tfsim::kMinUserJobs, br.c_str(), md ? "\n" : "");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        std::string line = md ? "|" : "";
+        for (std::size_t c = 0; c < rows[i].size(); ++c) {
+            const std::string &cell = rows[i][c];
+            const std::string pad(width[c] - cell.size(), ' ');
+            if (md)
+                line += " " + cell + " |";
+            else
+                line += (c ? "  " : "") + (c ? pad + cell : cell + pad);  // numbers right, names left
+        }
+        std::fprintf(out, "%s\n", line.c_str());
+        if (md && i == 0) {
+            std::string sep = "|";
+            for (std::size_t c = 0; c < rows[0].size(); ++c)
+                sep += c ? "---:|" : "---|";
+            std::fprintf(out, "%s\n", sep.c_str());
+        }
+    }
 }
 
 // PREFIX-POLICY.csv: one row per job (the trace's recorded wait beside the
@@ -266,9 +387,12 @@ int main(int argc, char **argv)
         else if (a == "--slurm-conf")
             ok = value(o.slurm_conf);
         else if (a == "--scheduler-params")
-            ok = value(o.sched_params);
+            ok = value(o.sched_sets.emplace_back());
         else if (a == "--priority-params")
-            ok = value(o.prio_params);
+            ok = value(o.prio_sets.emplace_back());
+        else if (a == "--table-format")
+            ok = value(o.table_format) &&
+                 (o.table_format == "text" || o.table_format == "md" || o.table_format == "none");
         else if (a == "--jobs-csv")
             ok = value(o.csv);
         else if (a == "--workflow")
@@ -291,10 +415,24 @@ int main(int argc, char **argv)
         std::cerr << "tailfold-sim: " << err << "\n";
         return 1;
     }
-    if (!tailfold::parse_backfill_params(o.sched_params.c_str(), base.backfill, err) ||
-        !tailfold::parse_duration_params(o.prio_params.c_str(), base.prio.duration, err)) {
-        std::cerr << "tailfold-sim: " << err << "\n";
-        return 1;
+    if (o.sched_sets.empty())
+        o.sched_sets.emplace_back();
+    if (o.prio_sets.empty())
+        o.prio_sets.emplace_back();
+    // Every set is checked before anything runs.
+    for (const std::string &t : o.sched_sets) {
+        tailfold::BackfillParams bf = base.backfill;
+        if (!tailfold::parse_backfill_params(t.c_str(), bf, err)) {
+            std::cerr << "tailfold-sim: " << err << "\n";
+            return 1;
+        }
+    }
+    for (const std::string &t : o.prio_sets) {
+        tailfold::DurationParams d = base.prio.duration;
+        if (!tailfold::parse_duration_params(t.c_str(), d, err)) {
+            std::cerr << "tailfold-sim: " << err << "\n";
+            return 1;
+        }
     }
 
     tfsim::Workload w;
@@ -390,18 +528,58 @@ int main(int argc, char **argv)
         std::cerr << "tailfold-sim: " << source << ": " << w.bad_lines << " bad lines and " << w.too_big
                   << " jobs larger than the machine skipped; " << w.jobs.size() << " jobs kept\n";
 
-    std::stringstream ps(o.policies);
-    std::string name;
-    while (std::getline(ps, name, ',')) {
-        tfsim::SimSettings s = base;
-        if (!tfsim::parse_policy(name, s.policy))
+    // The runs: each policy once per scheduler set; tailfold, the only one
+    // reading PriorityParameters, also once per priority set.
+    struct Plan {
+        std::string label;
+        tfsim::SimSettings s;
+        std::string sched_text, prio_text;
+    };
+    std::vector<Plan> plans;
+    std::map<std::string, int> per_policy;
+    const bool several_sched = o.sched_sets.size() > 1, several_prio = o.prio_sets.size() > 1;
+    for (const std::string &name : split(o.policies, ',')) {
+        tfsim::Policy policy;
+        if (!tfsim::parse_policy(name, policy))
             return usage(("unknown policy '" + name + "' (fcfs, easy, multifactor, tailfold)").c_str());
-        s.cpus = w.machine_cpus;
-        s.cpus_per_node = o.cpus_per_node;
-        if (s.policy == tfsim::Policy::kEasy) {  // EASY as published: one reservation, user limits
-            s.backfill.reservations = 1;
-            s.backfill.runtime = tailfold::PlanRuntime::kLimit;
+        const bool reads_prio = policy == tfsim::Policy::kTailfold;
+        for (const std::string &st : o.sched_sets) {
+            for (std::size_t pi = 0; pi < (reads_prio ? o.prio_sets.size() : 1); ++pi) {
+                const std::string &pt = o.prio_sets[pi];
+                Plan p;
+                p.s = base;
+                p.s.policy = policy;
+                std::string e;
+                tailfold::parse_backfill_params(st.c_str(), p.s.backfill, e);  // checked above
+                if (reads_prio)
+                    tailfold::parse_duration_params(pt.c_str(), p.s.prio.duration, e);
+                p.s.cpus = w.machine_cpus;
+                p.s.cpus_per_node = o.cpus_per_node;
+                if (policy == tfsim::Policy::kEasy) {  // EASY as published: one reservation, user limits
+                    p.s.backfill.reservations = 1;
+                    p.s.backfill.runtime = tailfold::PlanRuntime::kLimit;
+                }
+                std::vector<std::string> sets;
+                if (several_sched)
+                    sets.push_back(st.empty() ? "defaults" : st);
+                if (several_prio && reads_prio)
+                    sets.push_back(pt.empty() ? "defaults" : pt);
+                p.label = name;
+                for (std::size_t k = 0; k < sets.size(); ++k)
+                    p.label += (k ? ";" : "[") + sets[k] + (k + 1 == sets.size() ? "]" : "");
+                p.sched_text = st;
+                p.prio_text = reads_prio ? pt : "";
+                ++per_policy[tfsim::to_string(policy)];
+                plans.push_back(p);
+            }
         }
+    }
+
+    std::vector<Run> runs;
+    std::map<std::string, int> csv_no;
+    for (const Plan &p : plans) {
+        const std::string &name = p.label;
+        const std::string policy = tfsim::to_string(p.s.policy);
         const auto t0 = std::chrono::steady_clock::now();
         auto last = t0;
         auto progress = [&](std::size_t done, std::size_t total) {
@@ -411,23 +589,43 @@ int main(int argc, char **argv)
             last = t;
             std::fprintf(stderr, "\r%s: %zu/%zu jobs done", name.c_str(), done, total);
         };
-        const tfsim::SimResult r = tfsim::simulate(w, s, progress);
+        const tfsim::SimResult r = tfsim::simulate(w, p.s, progress);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!o.quiet && secs >= 1)
             std::fprintf(stderr, "\r%s: %zu jobs in %.1f s%20s\n", name.c_str(), w.jobs.size(), secs, "");
         const tfsim::Summary m = tfsim::summarize(w, r, w.machine_cpus);
-        std::printf("{\"source\": %s, \"policy\": \"%s\", \"jobs\": %zu, \"unscheduled\": %zu, "
+        // Per-user figures: null when no user has kMinUserJobs started jobs.
+        std::string users = ", \"user_min_jobs\": " + std::to_string(tfsim::kMinUserJobs) +
+                            ", \"users_counted\": " + std::to_string(m.users.users);
+        if (m.users.users) {
+            char buf[160];
+            std::snprintf(buf, sizeof buf, ", \"worst_user\": %u, \"worst_user_bsld\": %.3f, \"jain_bsld\": %.4f",
+                          m.users.worst_user, m.users.worst_bsld, m.users.jain);
+            users += buf;
+        } else {
+            users += ", \"worst_user\": null, \"worst_user_bsld\": null, \"jain_bsld\": null";
+        }
+        std::printf("{\"source\": %s, \"policy\": \"%s\", \"run\": %s, \"scheduler_params\": %s, "
+                    "\"priority_params\": %s, \"jobs\": %zu, \"unscheduled\": %zu, "
                     "\"cpus\": %u, \"makespan_s\": %lld, \"utilization\": %.4f, \"wait_mean_s\": %.1f, "
-                    "\"wait_median_s\": %.1f, \"wait_p95_s\": %.1f, \"wait_max_s\": %.1f, "
-                    "\"bsld_mean\": %.3f, \"bsld_p95\": %.3f, \"recorded_wait_mean_s\": %.1f, "
+                    "\"wait_median_s\": %.1f, \"wait_p95_s\": %.1f, \"wait_p99_s\": %.1f, \"wait_max_s\": %.1f, "
+                    "\"bsld_mean\": %.3f, \"bsld_p95\": %.3f%s, \"recorded_wait_mean_s\": %.1f, "
                     "\"passes\": %llu, \"sim_seconds\": %.3f%s}\n",
-                    json_string(source).c_str(), name.c_str(), m.jobs, m.unscheduled, m.cpus, (long long)m.makespan_s,
-                    m.utilization, m.wait_mean_s, m.wait_median_s, m.wait_p95_s, m.wait_max_s, m.bsld_mean,
-                    m.bsld_p95, m.recorded_wait_mean_s, (unsigned long long)r.passes, secs,
-                    chain.empty() ? "" : workflow_json(r, chain, chain_at).c_str());
+                    json_string(source).c_str(), policy.c_str(), json_string(name).c_str(),
+                    json_string(p.sched_text).c_str(), json_string(p.prio_text).c_str(), m.jobs, m.unscheduled,
+                    m.cpus, (long long)m.makespan_s, m.utilization, m.wait_mean_s, m.wait_median_s, m.wait_p95_s,
+                    m.wait_p99_s, m.wait_max_s, m.bsld_mean, m.bsld_p95, users.c_str(), m.recorded_wait_mean_s,
+                    (unsigned long long)r.passes, secs, chain.empty() ? "" : workflow_json(r, chain, chain_at).c_str());
         std::fflush(stdout);
-        if (!o.csv.empty())
-            write_csv(o.csv + "-" + name + ".csv", w, r);
+        // PREFIX-POLICY.csv; a policy run with several sets: PREFIX-POLICY-K.csv,
+        // K counting its runs from 1 in the order of the JSON lines.
+        if (!o.csv.empty()) {
+            const int k = ++csv_no[policy];
+            write_csv(o.csv + "-" + policy + (per_policy[policy] > 1 ? "-" + std::to_string(k) : "") + ".csv", w, r);
+        }
+        runs.push_back(Run{name, p.s.policy, m});
     }
+    if (runs.size() > 1 && o.table_format != "none")
+        print_table(stderr, runs, o.table_format == "md");
     return 0;
 }

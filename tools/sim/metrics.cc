@@ -21,11 +21,47 @@ double bounded_slowdown(std::int64_t wait, std::int64_t run, std::int64_t thresh
     return std::max(1.0, double(wait + run) / double(std::max(run, threshold)));
 }
 
+double jain_index(const std::vector<double> &x)
+{
+    double sum = 0, sum_sq = 0;
+    for (double v : x) {
+        sum += v;
+        sum_sq += v * v;
+    }
+    if (x.empty() || sum_sq <= 0)
+        return 1;
+    return sum * sum / (double(x.size()) * sum_sq);
+}
+
+UserSpread user_spread(const std::map<std::uint32_t, std::vector<double>> &bsld_by_user, std::size_t min_jobs)
+{
+    UserSpread u;
+    std::vector<double> means;
+    for (const auto &[user, v] : bsld_by_user) {
+        if (v.empty() || v.size() < min_jobs)
+            continue;
+        double sum = 0;
+        for (double x : v)
+            sum += x;
+        const double mean = sum / double(v.size());
+        if (means.empty() || mean > u.worst_bsld) {
+            u.worst_user = user;
+            u.worst_bsld = mean;
+        }
+        means.push_back(mean);
+    }
+    u.users = means.size();
+    if (u.users)
+        u.jain = jain_index(means);
+    return u;
+}
+
 Summary summarize(const Workload &w, const SimResult &r, std::uint32_t cpus)
 {
     Summary s;
     s.cpus = cpus;
     std::vector<double> waits, bslds;
+    std::map<std::uint32_t, std::vector<double>> bsld_by_user;
     std::int64_t first = INT64_MAX, last = INT64_MIN;
     double work = 0, recorded = 0;
     std::size_t n_recorded = 0;
@@ -42,6 +78,7 @@ Summary summarize(const Workload &w, const SimResult &r, std::uint32_t cpus)
         work += double(j.cpus) * double(j.runtime);
         waits.push_back(double(o.start - o.submit));
         bslds.push_back(bounded_slowdown(o.start - o.submit, j.runtime));
+        bsld_by_user[j.user].push_back(bslds.back());
         if (j.recorded_wait >= 0) {
             recorded += double(j.recorded_wait);
             ++n_recorded;
@@ -59,9 +96,11 @@ Summary summarize(const Workload &w, const SimResult &r, std::uint32_t cpus)
     s.wait_mean_s = sum / double(waits.size());
     s.wait_median_s = percentile(waits, 50);
     s.wait_p95_s = percentile(waits, 95);
+    s.wait_p99_s = percentile(waits, 99);
     s.wait_max_s = *std::max_element(waits.begin(), waits.end());
     s.bsld_mean = bsum / double(bslds.size());
     s.bsld_p95 = percentile(bslds, 95);
+    s.users = user_spread(bsld_by_user);
     if (n_recorded)
         s.recorded_wait_mean_s = recorded / double(n_recorded);
     return s;
