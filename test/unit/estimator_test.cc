@@ -5,8 +5,12 @@
 #include "src/core/runtime_estimator.h"
 
 #include <gtest/gtest.h>
+#include <jansson.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <tuple>
 #include <fstream>
 #include <map>
 #include <random>
@@ -169,8 +173,8 @@ TEST_F(StoreTest, TruncatedCorruptOrForeignFilesAreRefusedWhole)
         "\x01\x02garbage\xff",                                             // garbage
         "{\"format\": \"something-else\", \"version\": 1, \"entries\": []}",  // foreign
         "{\"format\": \"tailfold-estimates\", \"version\": 9, \"entries\": []}",
-        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"entries\": "
-        "[{\"uid\": 1, \"account\": \"a\", \"name\": \"n\", \"runs\": 1, \"last\": [-5]}]}",
+        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"entries\": {}}",
+        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"learned_ids\": [0], \"entries\": []}",
     };
     for (const auto &text : bad) {
         write(text);
@@ -339,4 +343,223 @@ TEST(Estimator, CountsEvictions)
     est.set_max_entries(1000);
     est.record(1, "a", "j", 60, 0, false);
     EXPECT_EQ(est.evictions(), before);
+}
+
+namespace {
+
+std::string read_all(const std::string &path)
+{
+    std::stringstream ss;
+    ss << std::ifstream(path).rdbuf();
+    return ss.str();
+}
+
+// The job entries of an estimator, comparable.
+std::vector<std::tuple<std::uint32_t, std::string, std::string, bool, std::int64_t, std::int64_t,
+                       std::uint32_t>>
+entry_list(const RuntimeEstimator &est)
+{
+    std::vector<std::tuple<std::uint32_t, std::string, std::string, bool, std::int64_t, std::int64_t,
+                           std::uint32_t>>
+        out;
+    for (const auto &e : est.entries())
+        out.emplace_back(e.uid, e.account, e.name, e.user_level, e.history.last[0], e.history.last[1],
+                         e.history.runs);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Names Slurm accepts (any bytes but NUL; the core takes NUL too).
+const std::string kOddNames[] = {
+    "\xff",
+    "a|b",
+    "line\nbreak",
+    "tab\there",
+    "smile \xf0\x9f\x98\x80",           // 4-byte UTF-8: a readable string
+    "over\xc0\xaflong",                  // overlong '/'
+    "\xe0\x80\xaf",                      // overlong, 3 bytes
+    "\xed\xa0\x80",                      // a surrogate encoded in UTF-8
+    "\xf4\x90\x80\x80",                  // above U+10FFFF
+    "cut \xe2\x82",                      // a sequence cut short
+    "\x80",                              // a lone continuation byte
+    "unit\x1fsep",                       // the old key separator
+    std::string("nul\0inside", 10),
+    "",
+    "\"quoted\" \\ /",
+    "ctl \x01\x7f",
+};
+
+}  // namespace
+
+TEST(StoreText, PlainUtf8IsWhatJanssonTakes)
+{
+    for (const auto &n : kOddNames) {
+        json_t *j = json_stringn(n.data(), n.size());
+        const bool jansson_takes = j != nullptr && n.find('\0') == std::string::npos;
+        json_decref(j);
+        EXPECT_EQ(is_plain_utf8(n), jansson_takes) << n;
+    }
+    EXPECT_TRUE(is_plain_utf8("sim \xc3\xa9"));
+    EXPECT_TRUE(is_plain_utf8("\xf4\x8f\xbf\xbf"));   // U+10FFFF
+    EXPECT_TRUE(is_plain_utf8("\xed\x9f\xbf"));       // U+D7FF
+    EXPECT_FALSE(is_plain_utf8("\xf5\x80\x80\x80"));
+}
+
+// sbatch -J $'\xff' made jansson refuse the name: the entry was written
+// without it and the next start set the whole store aside as damaged.
+TEST_F(StoreTest, NamesAndAccountsOfAnyBytesRoundTripExactly)
+{
+    RuntimeEstimator a;
+    std::uint32_t uid = 1000;
+    for (const auto &n : kOddNames) {
+        a.record(uid, "phys", n, 100, 3600, false);
+        a.record(uid, n, "job", 200, 3600, false);  // accounts too
+        a.record(uid, n, n, 300, 3600, true);
+        ++uid;
+    }
+    // The old key split at the first \x1f: these two were one entry.
+    a.record(1, "a\x1f" "b", "c", 10, 0, false);
+    a.record(1, "a", "b\x1f" "c", 20, 0, false);
+    a.learned_until = 1700000000;
+    a.learned_ids = {17, 4000000000u};
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, a, err)) << err;
+    RuntimeEstimator b;
+    std::size_t skipped = 99;
+    ASSERT_EQ(load_estimates(path_, b, err, &skipped), LoadResult::kLoaded) << err;
+    EXPECT_TRUE(err.empty()) << err;
+    EXPECT_EQ(skipped, 0u);
+    EXPECT_EQ(entry_list(b), entry_list(a));
+    EXPECT_EQ(b.learned_until, 1700000000);
+    EXPECT_EQ(b.learned_ids, (std::vector<std::uint32_t>{17, 4000000000u}));
+    EXPECT_EQ(b.estimate(1, "a\x1f" "b", "c", 0, DurationSource::kHistory, 1).seconds, 10);
+    EXPECT_EQ(b.estimate(1, "a", "b\x1f" "c", 0, DurationSource::kHistory, 1).seconds, 20);
+    EXPECT_EQ(b.estimate(1000, "phys", "\xff", 0, DurationSource::kHistory, 1).seconds, 100);
+
+    // Plain UTF-8 stays a readable string; anything else is in *_hex.
+    json_error_t jerr;
+    json_t *root = json_load_file(path_.c_str(), 0, &jerr);
+    ASSERT_NE(root, nullptr) << jerr.text;
+    int plain = 0, hex = 0;
+    json_t *entries = json_object_get(root, "entries");
+    for (std::size_t i = 0; i < json_array_size(entries); ++i) {
+        json_t *e = json_array_get(entries, i);
+        if (json_object_get(e, "name_hex")) {
+            ++hex;
+            EXPECT_EQ(json_object_get(e, "name"), nullptr);
+        }
+        if (json_t *n = json_object_get(e, "name")) {
+            ++plain;
+            if (std::string(json_string_value(n)) == "smile \xf0\x9f\x98\x80")
+                EXPECT_TRUE(json_is_string(json_object_get(e, "account")));
+        }
+    }
+    EXPECT_GT(plain, 0);
+    EXPECT_GT(hex, 0);
+    json_decref(root);
+    EXPECT_NE(read_all(path_).find("\"name_hex\":\"ff\""), std::string::npos);
+}
+
+TEST_F(StoreTest, ABadEntryIsSkippedAndCountedNotTheFile)
+{
+    write("{\"format\": \"tailfold-estimates\", \"version\": 1, \"learned_until\": 5, \"entries\": ["
+          "{\"uid\": 1, \"account\": \"a\", \"name\": \"n\", \"runs\": 1, \"last\": [60]},"
+          "{\"uid\": -1, \"account\": \"a\", \"name\": \"m\", \"runs\": 1, \"last\": [60]},"
+          "{\"uid\": 1, \"account_hex\": \"61\", \"name_hex\": \"ff\", \"runs\": 2, \"last\": [30, 90]},"
+          "{\"uid\": 2, \"account\": \"a\", \"name_hex\": \"f\", \"runs\": 1, \"last\": [60]},"
+          "{\"uid\": 2, \"account\": \"a\", \"name\": \"x\", \"name_hex\": \"78\", \"runs\": 1, \"last\": [60]},"
+          "{\"uid\": 2, \"account\": \"a\", \"runs\": 1, \"last\": [60]}]}");
+    RuntimeEstimator e;
+    std::string msg;
+    std::size_t skipped = 0;
+    ASSERT_EQ(load_estimates(path_, e, msg, &skipped), LoadResult::kLoaded) << msg;
+    EXPECT_EQ(skipped, 4u);
+    EXPECT_EQ(e.size(), 2u);
+    EXPECT_EQ(e.learned_until, 5);
+    EXPECT_EQ(msg, path_ + ": 4 of 6 entries skipped as unreadable (first: entry 1: no valid uid)");
+    EXPECT_EQ(e.estimate(1, "a", "n", 0, DurationSource::kHistory, 1).seconds, 60);
+    EXPECT_EQ(e.estimate(1, "a", "\xff", 0, DurationSource::kHistory, 1).seconds, 60);
+
+    // The brief's case: one bad entry of three, two are loaded.
+    const std::string three =
+        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"entries\": ["
+        "{\"uid\": 1, \"account\": \"a\", \"name\": \"n\", \"runs\": 1, \"last\": [60]},"
+        "{\"uid\": 1, \"account\": \"a\", \"runs\": 1, \"last\": [60]},"
+        "{\"uid\": 1, \"user\": true, \"runs\": 1, \"last\": [60]}]}";
+    ASSERT_EQ(parse_estimates(three.data(), three.size(), e, msg, &skipped), LoadResult::kLoaded);
+    EXPECT_EQ(e.size(), 2u);
+    EXPECT_EQ(skipped, 1u);
+    EXPECT_EQ(msg, "estimate store: 1 of 3 entries skipped as unreadable (first: entry 1: a job entry lacks name)");
+}
+
+namespace {
+// jansson's allocator, failing from the n-th call on (n < 0: never).
+long g_allocs_left = -1;
+void *failing_malloc(std::size_t n)
+{
+    if (g_allocs_left == 0)
+        return nullptr;
+    if (g_allocs_left > 0)
+        --g_allocs_left;
+    return std::malloc(n);
+}
+}  // namespace
+
+// Every jansson call is checked: whichever allocation fails, the save
+// says it failed and the old file stays byte for byte.
+TEST_F(StoreTest, AFailingJanssonCallFailsTheSaveAndKeepsTheOldFile)
+{
+    RuntimeEstimator old_est, est;
+    old_est.record(1, "a", "old", 60, 0, false);
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, old_est, err)) << err;
+    const std::string before = read_all(path_);
+    for (int i = 0; i < 8; ++i)
+        est.record(1000 + i, "phys", i % 2 ? "\xff" : "sim", 100 + i, 3600, false);
+    est.learned_ids = {1, 2, 3};
+    int failures = 0;
+    for (long n = 0;; ++n) {
+        g_allocs_left = n;
+        json_set_alloc_funcs(failing_malloc, std::free);
+        err.clear();
+        const bool ok = save_estimates(path_, est, err);
+        json_set_alloc_funcs(std::malloc, std::free);
+        g_allocs_left = -1;
+        if (ok)
+            break;
+        ++failures;
+        EXPECT_NE(err.find("cannot encode"), std::string::npos) << n << ": " << err;
+        EXPECT_NE(err.find("the old file stays"), std::string::npos) << err;
+        ASSERT_EQ(read_all(path_), before) << "allocation " << n << " failing changed the file";
+        ASSERT_LT(n, 100000);
+    }
+    EXPECT_GT(failures, 50);
+    RuntimeEstimator back;
+    ASSERT_EQ(load_estimates(path_, back, err), LoadResult::kLoaded) << err;
+    EXPECT_EQ(entry_list(back), entry_list(est));
+}
+
+TEST(StoreText, EscapedForAColumnHoldsNoSeparatorControlOrBadByte)
+{
+    EXPECT_EQ(escape_for_column("sim"), "sim");
+    EXPECT_EQ(escape_for_column("a|b"), "a\\|b");
+    EXPECT_EQ(escape_for_column("line\nbreak\r\t"), "line\\nbreak\\r\\t");
+    EXPECT_EQ(escape_for_column("back\\slash"), "back\\\\slash");
+    EXPECT_EQ(escape_for_column("\xff"), "\\xff");
+    EXPECT_EQ(escape_for_column("\xed\xa0\x80"), "\\xed\\xa0\\x80");
+    EXPECT_EQ(escape_for_column("sim \xc3\xa9 \xf0\x9f\x98\x80"), "sim \xc3\xa9 \xf0\x9f\x98\x80");
+    EXPECT_EQ(escape_for_column("\x01\x7f\xc2\x85"), "\\x01\\x7f\\xc2\\x85");  // C0, DEL, C1
+    EXPECT_EQ(escape_for_column(std::string("a\0b", 3)), "a\\x00b");
+    for (const auto &n : kOddNames) {
+        const std::string e = escape_for_column(n);
+        EXPECT_TRUE(is_plain_utf8(e)) << e;
+        for (std::size_t i = 0; i < e.size(); ++i) {
+            const unsigned char c = static_cast<unsigned char>(e[i]);
+            EXPECT_TRUE(c >= 0x20 && c != 0x7f) << e;
+            if (c == '\\')
+                ++i;  // an escape: the next byte is its own
+            else
+                EXPECT_NE(c, '|') << e;
+        }
+    }
 }

@@ -105,6 +105,8 @@ void load_store()
     case tailfold::LoadResult::kLoaded:
         g_learned_until = g_est.learned_until;
         info("tailfold: %zu runtime estimates loaded from %s", g_est.size(), path.c_str());
+        if (!err.empty())  // bad entries skipped: one line, the count and the first
+            error("tailfold: %s", err.c_str());
         break;
     case tailfold::LoadResult::kMissing:
         info("tailfold: no %s yet: estimates start from time limits", path.c_str());
