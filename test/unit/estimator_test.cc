@@ -2,6 +2,7 @@
 #include "src/core/damaged_file.h"
 #include "src/core/estimate_memo.h"
 #include "src/core/estimate_store.h"
+#include "src/core/learn_ledger.h"
 #include "src/core/runtime_estimator.h"
 
 #include <gtest/gtest.h>
@@ -562,4 +563,101 @@ TEST(StoreText, EscapedForAColumnHoldsNoSeparatorControlOrBadByte)
                 EXPECT_NE(c, '|') << e;
         }
     }
+}
+
+// Issue 14 item 8: a job still COMPLETING at a save, with an earlier end
+// than a job counted, was never learned after a restart (the watermark
+// was the newest end counted).  The restart goes through the store.
+TEST_F(StoreTest, AJobCompletingAtASaveIsLearnedAfterARestartAndNoneTwice)
+{
+    LearnLedger before;
+    before.begin(1000);
+    EXPECT_FALSE(before.offer(1, 900, true));   // A: ended at 900, epilog still running
+    EXPECT_TRUE(before.offer(2, 950, false));   // B: done, counted
+    EXPECT_TRUE(before.offer(3, 100, false));   // C: done long ago, counted
+    before.end();
+    EXPECT_EQ(before.until(), 899);             // below A's end
+    EXPECT_EQ(before.ids(), (std::vector<std::uint32_t>{2}));
+
+    RuntimeEstimator est;
+    est.learned_until = before.until();
+    est.learned_ids = before.ids();
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, est, err)) << err;
+    RuntimeEstimator loaded;
+    ASSERT_EQ(load_estimates(path_, loaded, err), LoadResult::kLoaded) << err;
+    LearnLedger after;  // slurmctld restarted
+    after.restore(loaded.learned_until, loaded.learned_ids);
+    EXPECT_EQ(after.ids(), (std::vector<std::uint32_t>{2}));  // kept until a whole pass
+
+    after.begin(1100);
+    EXPECT_TRUE(after.offer(1, 900, false));    // A is done now: counted
+    EXPECT_FALSE(after.offer(2, 950, false));   // B was counted before the restart
+    EXPECT_FALSE(after.offer(3, 100, false));   // C too (below the watermark)
+    EXPECT_TRUE(after.offer(4, 1050, false));   // D ended while slurmctld was down
+    after.end();
+    EXPECT_EQ(after.until(), 1099);
+    EXPECT_TRUE(after.ids().empty());
+    // A second pass counts nothing again.
+    after.begin(1200);
+    for (std::uint32_t id : {1u, 2u, 3u, 4u})
+        EXPECT_FALSE(after.offer(id, id == 3 ? 100 : 1000, false)) << id;
+    after.end();
+}
+
+TEST(LearnLedger, TheWatermarkStaysBelowThePassAndTheEarliestCompletingJob)
+{
+    LearnLedger l;
+    l.begin(500);
+    EXPECT_TRUE(l.offer(7, 500, false));  // ended in the pass's own second
+    l.end();
+    EXPECT_EQ(l.until(), 499);  // another job may still end at 500
+    EXPECT_EQ(l.ids(), (std::vector<std::uint32_t>{7}));
+    l.begin(600);
+    EXPECT_FALSE(l.offer(8, 550, true));
+    EXPECT_FALSE(l.offer(9, 520, true));
+    EXPECT_FALSE(l.offer(7, 500, false));
+    l.end();
+    EXPECT_EQ(l.until(), 519);
+    l.begin(700);
+    EXPECT_TRUE(l.offer(9, 520, false));
+    EXPECT_FALSE(l.offer(8, 550, true));
+    l.end();
+    EXPECT_EQ(l.until(), 549);
+    EXPECT_TRUE(l.ids().empty());  // 7 (500) and 9 (520) are below it now
+}
+
+TEST(LearnLedger, APurgedOrRequeuedJobIsForgottenAndARerunCounted)
+{
+    LearnLedger l;
+    l.restore(100, {40, 41});
+    l.begin(300);
+    EXPECT_FALSE(l.offer(40, 250, false));  // listed: counted before
+    l.end();                                // 41 not offered: purged
+    EXPECT_EQ(l.until(), 299);
+    l.begin(400);
+    l.end();  // 40 requeued: pending, not offered
+    l.begin(900);
+    EXPECT_TRUE(l.offer(40, 800, false));  // its second run
+    EXPECT_TRUE(l.offer(41, 850, false));
+    l.end();
+}
+
+// A store written before learned_ids has its watermark at the newest end
+// counted; a job COMPLETING then with an earlier end is still counted, and
+// the done jobs below the old watermark are not counted again.
+TEST(LearnLedger, AnOldStoresWatermarkIsLoweredAtTheFirstPass)
+{
+    LearnLedger l;
+    l.restore(950, {});
+    l.begin(1000);
+    EXPECT_FALSE(l.offer(1, 900, true));
+    EXPECT_FALSE(l.offer(2, 950, false));
+    l.end();
+    EXPECT_EQ(l.until(), 899);
+    EXPECT_EQ(l.ids(), (std::vector<std::uint32_t>{2}));
+    l.begin(1100);
+    EXPECT_TRUE(l.offer(1, 900, false));
+    EXPECT_FALSE(l.offer(2, 950, false));
+    l.end();
 }

@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <mutex>
-#include <unordered_set>
 
 #include "src/core/duration_params.h"
 #include "src/core/runtime_estimator.h"
@@ -60,15 +59,13 @@ void learn_finished_jobs();
 class FinishedJobLearner {
   public:
     FinishedJobLearner();
-    ~FinishedJobLearner();  // forgets purged jobs, releases the estimator
+    ~FinishedJobLearner();  // forgets purged jobs, moves the watermark, releases the estimator
     FinishedJobLearner(const FinishedJobLearner &) = delete;
     FinishedJobLearner &operator=(const FinishedJobLearner &) = delete;
     void look_at(const job_record_t *job);
 
   private:
     std::unique_lock<std::mutex> lock_;
-    std::unordered_set<std::uint32_t> seen_;
-    std::int64_t newest_;
 };
 
 // The expected runtime of a job, and where it came from.  Job lock held.
