@@ -9,8 +9,10 @@
 //       Elapsed), TimelimitRaw (or Timelimit), State; End orders the runs.
 //       COMPLETED and TIMEOUT jobs are learned, others skipped.  Lines that
 //       make no sense are named (line number, what is wrong) and skipped.
-//       The runs are added to the store (made if missing).  Run it while
-//       slurmctld is stopped, or it will overwrite the plugin's next save.
+//       The runs are added to the store (made if missing), which gets the
+//       owner of its directory when written by root.  Refused while
+//       slurmctld runs (its plugin holds tailfold_estimates.lock beside the
+//       store, and its next save would overwrite the seed).
 //
 //   tailfold-estimates show [--store FILE] [--params TEXT]
 //       For each pending job (from squeue): its limit, the runtime tailfold
@@ -37,6 +39,7 @@
 
 #include "src/core/duration_params.h"
 #include "src/core/estimate_store.h"
+#include "src/core/file_lock.h"
 #include "src/core/runtime_estimator.h"
 #include "src/core/text_escape.h"
 
@@ -273,12 +276,30 @@ int seed(const std::string &store, const std::string &input)
     // ISO 8601 and sorts as text.
     std::stable_sort(runs.begin(), runs.end(), [](const Run &a, const Run &b) { return a.end < b.end; });
 
-    RuntimeEstimator est(1000000);
+    // The plugin in slurmctld holds this lock for its life: a seed now
+    // would be overwritten by its next save.  Held until the seed is saved.
+    FileLock lock;
+    const std::string lock_path = lock_path_for(store);
     std::string err;
-    if (load_estimates(store, est, err) == LoadResult::kBad) {
+    switch (lock.try_lock(lock_path, err)) {
+    case FileLock::Result::kHeld:
+        break;
+    case FileLock::Result::kBusy:
+        std::cerr << "tailfold-estimates: slurmctld (or another seed) holds " << lock_path
+                  << ": stop slurmctld before seeding, or the plugin's next save would overwrite the seed\n";
+        return 1;
+    case FileLock::Result::kError:
+        std::cerr << "tailfold-estimates: " << err << "\n";
+        return 1;
+    }
+    RuntimeEstimator est(1000000);
+    const LoadResult loaded = load_estimates(store, est, err);
+    if (loaded == LoadResult::kBad) {
         std::cerr << "tailfold-estimates: " << err << "\n  (move it away to start a new store)\n";
         return 1;
     }
+    if (!err.empty())  // bad entries skipped; the save drops them
+        std::cerr << "tailfold-estimates: " << err << "\n";
     const size_t before = est.size();
     for (const auto &r : runs)
         est.record(r.uid, r.acct, r.name, r.elapsed, r.limit > 0 ? r.limit : 0, r.timeout);

@@ -1,6 +1,7 @@
 // tailfold core: the estimate store on disk.  GPL-2.0-or-later.
 #include "estimate_store.h"
 
+#include "file_lock.h"
 #include "text_escape.h"
 
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -314,10 +316,20 @@ bool save_estimates(const std::string &path, const RuntimeEstimator &est, std::s
         error = path + ": cannot encode the estimate store (json_dumps failed); the old file stays";
         return false;
     }
-    const std::string tmp = path + ".new";
+    // A name of its own (PATH.new.XXXXXX): two writers (the plugin and a
+    // seed, two seeds) never write into one temporary file.
+    std::string tmp = path + ".new.XXXXXX";
+    const int fd = mkostemp(&tmp[0], O_CLOEXEC);
+    if (fd < 0) {
+        error = "cannot create " + tmp + ": " + std::strerror(errno) + "; the old file stays";
+        free(text);
+        return false;
+    }
+    // Written by root (tailfold-estimates seed), the file still belongs to
+    // StateSaveLocation's owner, so slurmctld as SlurmUser can read it.
+    std::string why;
+    bool ok = give_dir_owner(fd, dir_of(path), why);
     const std::size_t len = std::strlen(text);
-    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0;
     std::size_t done = 0;
     while (ok && done < len) {
         const ssize_t n = write(fd, text + done, len - done);
@@ -326,17 +338,37 @@ bool save_estimates(const std::string &path, const RuntimeEstimator &est, std::s
         ok = n > 0;
         if (ok)
             done += static_cast<std::size_t>(n);
+        else
+            why = "cannot write " + tmp + ": " + std::strerror(errno);
     }
-    ok = ok && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-    if (fd >= 0 && close(fd) != 0)
+    if (ok && (write(fd, "\n", 1) != 1 || fsync(fd) != 0)) {
+        why = "cannot write " + tmp + ": " + std::strerror(errno);
         ok = false;
+    }
+    if (close(fd) != 0 && ok) {
+        why = "cannot write " + tmp + ": " + std::strerror(errno);
+        ok = false;
+    }
     free(text);
-    if (!ok || rename(tmp.c_str(), path.c_str()) != 0) {
-        error = (ok ? "cannot rename " + tmp + " to " + path : "cannot write " + tmp) + ": " +
-                std::strerror(errno);
+    if (ok && rename(tmp.c_str(), path.c_str()) != 0) {
+        why = "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno);
+        ok = false;
+    }
+    if (!ok) {
+        error = why + "; the old file stays";
         unlink(tmp.c_str());
         return false;
     }
+    // The rename is durable once the directory is flushed too.
+    const std::string dir = dir_of(path);
+    const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0) {
+        error = path + " is written but " + dir + " cannot be flushed: " + std::strerror(errno);
+        if (dfd >= 0)
+            close(dfd);
+        return false;
+    }
+    close(dfd);
     return true;
 }
 

@@ -16,10 +16,12 @@
 // before these fields skip as an entry without a name.  "learned_ids" is
 // optional (absent: none).
 //
-// Saving writes a new temporary file beside PATH, flushes it and renames it
-// over PATH, so a crash leaves the old file or the new one, never half of
-// one; any failure (jansson's included) names what failed and leaves the
-// old file as it was.
+// Saving writes a temporary file of its own beside PATH (PATH.new.XXXXXX;
+// written by root it gets the directory's owner, file_lock.h), flushes it,
+// renames it over PATH and flushes the directory, so a crash leaves the
+// old file or the new one, never half of one; any failure (jansson's
+// included) names what failed and leaves the old file as it was.  Writers
+// of one store take its lock first (file_lock.h).
 //
 // Loading refuses a whole file only when the file itself is broken:
 // truncated, empty, not JSON, another format or version, "entries" not an

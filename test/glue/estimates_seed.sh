@@ -56,6 +56,45 @@ printf '{"format": ' > "$tmp/broken.json"
 grep -q "not valid JSON" "$tmp/err3" || bad "damaged store: $(cat "$tmp/err3")"
 [ "$(cat "$tmp/broken.json")" = '{"format": ' ] || bad "damaged store changed"
 
+# Seeding as root into a directory of another user (StateSaveLocation of
+# SlurmUser): the store and its lock belong to that user, so slurmctld can
+# read and lock them.
+if [ "$(id -u)" = 0 ] && id daemon >/dev/null 2>&1; then
+    chmod 711 "$tmp"
+    mkdir "$tmp/ssl" && chown daemon:daemon "$tmp/ssl" && chmod 700 "$tmp/ssl"
+    "$tool" seed --store "$tmp/ssl/tailfold_estimates.json" "$tmp/sacct.txt" >/dev/null 2>&1 || bad "seed into daemon's directory"
+    for f in tailfold_estimates.json tailfold_estimates.lock; do
+        [ "$(stat -c %U:%G "$tmp/ssl/$f" 2>/dev/null)" = daemon:daemon ] || bad "$f is $(stat -c %U:%G "$tmp/ssl/$f" 2>&1), not daemon's"
+    done
+    runuser -u daemon -- python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/ssl/tailfold_estimates.json" ||
+        bad "daemon cannot read the seeded store"
+else
+    echo "skip: seeding into another user's directory needs root and a daemon user"
+fi
+# While another process (slurmctld's plugin) holds the lock, seeding is
+# refused with one line and the store is unchanged.
+cp "$tmp/store.json" "$tmp/store.before"
+(exec 9>"$tmp/store.lock" && flock -n 9 && exec sleep 30) &
+holder=$!
+for _ in $(seq 50); do flock -n "$tmp/store.lock" true || break; sleep 0.1; done
+"$tool" seed --store "$tmp/store.json" "$tmp/sacct.txt" >/dev/null 2>"$tmp/err6" && bad "seed while the lock is held"
+grep -qx "tailfold-estimates: slurmctld (or another seed) holds $tmp/store.lock: stop slurmctld before seeding, or the plugin's next save would overwrite the seed" "$tmp/err6" ||
+    bad "lock held: $(cat "$tmp/err6")"
+cmp -s "$tmp/store.json" "$tmp/store.before" || bad "the store changed while the lock was held"
+kill "$holder"; wait "$holder" 2>/dev/null
+# Two seeds at once: each is saved or refused, the store is always whole,
+# and no temporary file stays.
+for round in $(seq 10); do
+    "$tool" seed --store "$tmp/race.json" "$tmp/sacct.txt" >"$tmp/race1" 2>&1 &
+    "$tool" seed --store "$tmp/race.json" "$tmp/sacct.txt" >"$tmp/race2" 2>&1 &
+    wait
+    for r in race1 race2; do
+        grep -q "^learned 5 runs\|holds $tmp/race.lock: stop slurmctld" "$tmp/$r" || bad "race $round: $(cat "$tmp/$r")"
+    done
+    python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/race.json" || bad "race $round: the store is broken"
+done
+ls "$tmp" | grep -q '\.new' && bad "temporary files left: $(ls "$tmp")"
+
 # show: names with '|', a newline or bytes that are not UTF-8 (Slurm takes
 # any byte but NUL) neither crash it nor shift its columns; a bad UID or
 # limit from squeue is named, not a crash.  squeue is a stand-in here.

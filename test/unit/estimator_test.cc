@@ -2,6 +2,7 @@
 #include "src/core/damaged_file.h"
 #include "src/core/estimate_memo.h"
 #include "src/core/estimate_store.h"
+#include "src/core/file_lock.h"
 #include "src/core/learn_ledger.h"
 #include "src/core/runtime_estimator.h"
 
@@ -11,12 +12,16 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <tuple>
 #include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace tailfold;
@@ -115,9 +120,22 @@ class StoreTest : public ::testing::Test {
     }
     void TearDown() override
     {
-        unlink(path_.c_str());
-        unlink((path_ + ".new").c_str());
+        for (const auto &f : files())
+            unlink((dir_ + "/" + f).c_str());
         rmdir(dir_.c_str());
+    }
+    // The names in the test's directory, sorted.
+    std::vector<std::string> files() const
+    {
+        std::vector<std::string> out;
+        if (DIR *d = opendir(dir_.c_str())) {
+            while (const dirent *e = readdir(d))
+                if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, ".."))
+                    out.push_back(e->d_name);
+            closedir(d);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
     }
     void write(const std::string &text)
     {
@@ -146,7 +164,7 @@ TEST_F(StoreTest, RoundTrip)
                   EstimateOrigin::kUserHistory);
     }
     // No temporary file is left behind.
-    EXPECT_NE(access((path_ + ".new").c_str(), F_OK), 0);
+    EXPECT_EQ(files(), std::vector<std::string>{"estimates.json"});
 }
 
 TEST_F(StoreTest, MissingIsAnEmptyStartNotAnError)
@@ -660,4 +678,98 @@ TEST(LearnLedger, AnOldStoresWatermarkIsLoweredAtTheFirstPass)
     EXPECT_TRUE(l.offer(1, 900, false));
     EXPECT_FALSE(l.offer(2, 950, false));
     l.end();
+}
+
+// Issue 14 item 7: written by root (tailfold-estimates seed), the store
+// was root's with mode 0600 and slurmctld as SlurmUser could not read it.
+TEST_F(StoreTest, WrittenByRootTheStoreAndItsLockBelongToTheDirectorysOwner)
+{
+    if (geteuid() != 0)
+        GTEST_SKIP() << "needs root";
+    ASSERT_EQ(chown(dir_.c_str(), 65534, 65534), 0);  // nobody, as SlurmUser
+    RuntimeEstimator e;
+    e.record(1, "a", "b", 5, 0, false);
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, e, err)) << err;
+    struct stat st;
+    ASSERT_EQ(stat(path_.c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 65534u);
+    EXPECT_EQ(st.st_gid, 65534u);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    FileLock lock;
+    ASSERT_EQ(lock.try_lock(lock_path_for(path_), err), FileLock::Result::kHeld) << err;
+    EXPECT_EQ(lock_path_for(path_), dir_ + "/estimates.lock");
+    ASSERT_EQ(stat(lock_path_for(path_).c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 65534u);
+}
+
+TEST_F(StoreTest, TheLockIsHeldByOneAtATimeAndFreedWithItsHolder)
+{
+    const std::string lock_path = lock_path_for(path_);
+    FileLock a, b;
+    std::string err;
+    ASSERT_EQ(a.try_lock(lock_path, err), FileLock::Result::kHeld) << err;
+    EXPECT_EQ(b.try_lock(lock_path, err), FileLock::Result::kBusy);
+    // Another process too (what tailfold-estimates seed is to slurmctld).
+    const pid_t child = fork();
+    if (child == 0) {
+        FileLock c;
+        std::string e;
+        _exit(c.try_lock(lock_path, e) == FileLock::Result::kBusy ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    a.release();
+    EXPECT_EQ(b.try_lock(lock_path, err), FileLock::Result::kHeld) << err;
+    EXPECT_EQ(a.try_lock(dir_ + "/no/such/dir.lock", err), FileLock::Result::kError);
+    EXPECT_NE(err.find("no/such/dir.lock"), std::string::npos) << err;
+    EXPECT_EQ(lock_path_for("/s/tailfold_estimates.json"), "/s/tailfold_estimates.lock");
+    EXPECT_EQ(lock_path_for("store"), "store.lock");
+}
+
+// Writers racing on one store (slurmctld's save and a seed, two seeds)
+// each write a temporary file of their own: a reader always finds a whole
+// store, and none is left behind.  (With one PATH.new for all, two
+// writers wrote into the same file.)
+TEST_F(StoreTest, ConcurrentSavesNeverGiveABrokenStore)
+{
+    std::vector<pid_t> children;
+    for (int w = 0; w < 3; ++w) {
+        const pid_t pid = fork();
+        if (pid == 0) {
+            RuntimeEstimator e;
+            for (int i = 0; i < 200 * (w + 1); ++i)
+                e.record(static_cast<std::uint32_t>(w), "acct", "job" + std::to_string(i), 10 + i, 0, false);
+            std::string err;
+            int bad = 0;
+            for (int i = 0; i < 40; ++i)
+                bad += !save_estimates(path_, e, err);
+            _exit(bad ? 1 : 0);
+        }
+        children.push_back(pid);
+    }
+    // Read while they write.
+    int loads = 0, broken = 0;
+    std::size_t running = children.size();
+    while (running) {
+        RuntimeEstimator e;
+        std::string err;
+        const LoadResult r = load_estimates(path_, e, err);
+        loads += r == LoadResult::kLoaded;
+        broken += r == LoadResult::kBad;
+        if (r == LoadResult::kBad)
+            ADD_FAILURE() << err;
+        for (pid_t &pid : children) {
+            int status = 0;
+            if (pid && waitpid(pid, &status, WNOHANG) == pid) {
+                EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+                pid = 0;
+                --running;
+            }
+        }
+    }
+    EXPECT_EQ(broken, 0);
+    EXPECT_GT(loads, 0);
+    EXPECT_EQ(files(), std::vector<std::string>{"estimates.json"});
 }

@@ -5,12 +5,14 @@
 #include <ctime>
 #include <mutex>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <string>
 
 #include "src/core/damaged_file.h"
 #include "src/core/duration_factor.h"
 #include "src/core/estimate_memo.h"
 #include "src/core/estimate_store.h"
+#include "src/core/file_lock.h"
 #include "src/core/learn_ledger.h"
 
 namespace tf_duration {
@@ -25,6 +27,7 @@ tailfold::EstimateMemo g_memo;  // answers of g_est under g_params, per job
 bool g_dirty = false;
 bool g_save_blocked = false;  // a damaged store could not be kept aside
 tailfold::LearnLedger g_ledger;  // which finished jobs were counted (restarts too)
+tailfold::FileLock g_store_lock;  // held by slurmctld's plugin: no seed meanwhile
 
 constexpr std::int64_t kDefaultMax = 7 * 86400;
 const char kStoreName[] = "tailfold_estimates.json";
@@ -93,11 +96,40 @@ std::int64_t max_seconds()
     return g_max_s;
 }
 
+// Takes the store's lock for slurmctld's life (not in sshare, which loads
+// the plugin too).  A seed running now gets a few seconds to finish, so
+// its runs are loaded; a lock that stays busy or cannot be taken is said
+// once, and the plugin goes on without it (its saves stay atomic).
+void lock_store(const std::string &path)
+{
+    if (!tf_in_slurmctld() || g_store_lock.held())
+        return;
+    const std::string lock = tailfold::lock_path_for(path);
+    std::string err;
+    for (int tries = 0;; ++tries) {
+        switch (g_store_lock.try_lock(lock, err)) {
+        case tailfold::FileLock::Result::kHeld:
+            return;
+        case tailfold::FileLock::Result::kError:
+            error("tailfold: %s; tailfold-estimates seed is not kept out while slurmctld runs", err.c_str());
+            return;
+        case tailfold::FileLock::Result::kBusy:
+            if (tries == 100) {
+                error("tailfold: another process holds %s (tailfold-estimates seed?); going on without it",
+                      lock.c_str());
+                return;
+            }
+            usleep(100000);
+        }
+    }
+}
+
 void load_store()
 {
     const std::string path = store_path();
     if (path.empty())
         return;
+    lock_store(path);
     std::lock_guard<std::mutex> lk(mu);
     std::string err;
     switch (tailfold::load_estimates(path, g_est, err)) {
@@ -126,6 +158,11 @@ void load_store()
     }
     g_est.set_max_entries(g_params.store_max);
     g_memo.invalidate();
+}
+
+void release_store_lock()
+{
+    g_store_lock.release();
 }
 
 bool reload_store_if_changed()

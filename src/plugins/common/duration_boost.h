@@ -41,8 +41,12 @@ std::int64_t max_seconds();
 // damaged file gives one error line and an empty start, and is renamed to
 // <file>.damaged.<unix time> first, so no save overwrites what it held; if
 // it cannot be renamed, nothing is saved over it.
+// Inside slurmctld, load_store also takes the store's lock
+// (src/core/file_lock.h), so tailfold-estimates seed refuses to write
+// while slurmctld runs; release_store_lock (at fini) gives it back.
 void load_store();
 void save_store();
+void release_store_lock();
 // For a plugin that only reads the store (sched/tailfold with
 // bf_runtime=predicted): load it again when its file changed.  No lock
 // needed; true when something new was read.
