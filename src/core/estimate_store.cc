@@ -293,8 +293,10 @@ Json build(const RuntimeEstimator &est, std::string &error)
         } else if (!b.set_text(o, "account", e.account, where) || !b.set_text(o, "name", e.name, where)) {
             return nullptr;
         }
-        json_t *last = json_array();
-        if (!b.set(o, "runs", json_integer(e.history.runs), where) || !b.set(o, "last", last, where) ||
+        if (!b.set(o, "runs", json_integer(e.history.runs), where))
+            return nullptr;
+        json_t *last = json_array();  // o owns it from here, even when set fails
+        if (!b.set(o, "last", last, where) ||
             !b.append(last, json_integer(e.history.last[0]), "last of " + where) ||
             (e.history.last[1] && !b.append(last, json_integer(e.history.last[1]), "last of " + where)))
             return nullptr;

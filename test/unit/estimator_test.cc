@@ -469,8 +469,9 @@ TEST_F(StoreTest, NamesAndAccountsOfAnyBytesRoundTripExactly)
         }
         if (json_t *n = json_object_get(e, "name")) {
             ++plain;
-            if (std::string(json_string_value(n)) == "smile \xf0\x9f\x98\x80")
+            if (std::string(json_string_value(n)) == "smile \xf0\x9f\x98\x80") {
                 EXPECT_TRUE(json_is_string(json_object_get(e, "account")));
+            }
         }
     }
     EXPECT_GT(plain, 0);
