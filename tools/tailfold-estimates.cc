@@ -260,6 +260,9 @@ int seed(const std::string &store, const std::string &input)
             } else {
                 r.limit = slurm_seconds(f[c_limit]);
             }
+        } catch (const std::out_of_range &) {
+            complain("a number is out of range");
+            continue;
         } catch (const std::exception &e) {
             complain(e.what());
             continue;

@@ -98,8 +98,9 @@ ls "$tmp" | grep -q '\.new' && bad "temporary files left: $(ls "$tmp")"
 # show: names with '|', a newline or bytes that are not UTF-8 (Slurm takes
 # any byte but NUL) neither crash it nor shift its columns; a bad UID or
 # limit from squeue is named, not a crash.  squeue is a stand-in here.
-printf 'JobID|UID|Account|JobName|ElapsedRaw|TimelimitRaw|State|End\n30|1000|physics|\377|500|60|COMPLETED|2026-01-05T10:00:00\n' > "$tmp/odd.txt"
+printf 'JobID|UID|Account|JobName|ElapsedRaw|TimelimitRaw|State|End\n30|1000|physics|\377|500|60|COMPLETED|2026-01-05T10:00:00\n31|1000|physics|big|99999999999999999999|60|COMPLETED|2026-01-05T10:00:00\n' > "$tmp/odd.txt"
 "$tool" seed --store "$tmp/store.json" "$tmp/odd.txt" >/dev/null 2>"$tmp/err4" || bad "seed of a \\xff name: $(cat "$tmp/err4")"
+grep -q "odd.txt:3: a number is out of range" "$tmp/err4" || bad "seed: a 20-digit runtime: $(cat "$tmp/err4")"
 mkdir -p "$tmp/bin"
 cat > "$tmp/bin/squeue" <<'SQ'
 #!/bin/sh
