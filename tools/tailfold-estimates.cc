@@ -9,13 +9,17 @@
 //       Elapsed), TimelimitRaw (or Timelimit), State; End orders the runs.
 //       COMPLETED and TIMEOUT jobs are learned, others skipped.  Lines that
 //       make no sense are named (line number, what is wrong) and skipped.
-//       The runs are added to the store (made if missing).  Run it while
-//       slurmctld is stopped, or it will overwrite the plugin's next save.
+//       The runs are added to the store (made if missing), which gets the
+//       owner of its directory when written by root.  Refused while
+//       slurmctld runs (its plugin holds tailfold_estimates.lock beside the
+//       store, and its next save would overwrite the seed).
 //
 //   tailfold-estimates show [--store FILE] [--params TEXT]
 //       For each pending job (from squeue): its limit, the runtime tailfold
 //       expects and where it comes from (limit, history, user-history).
 //       --params defaults to PriorityParameters from `scontrol show config`.
+//       Names and accounts are escaped (\\ \| \n \t \r, \xNN for other
+//       control bytes and bytes that are not UTF-8), so columns never shift.
 //
 // --store defaults to <StateSaveLocation>/tailfold_estimates.json from
 // `scontrol show config`.
@@ -35,17 +39,22 @@
 
 #include "src/core/duration_params.h"
 #include "src/core/estimate_store.h"
+#include "src/core/file_lock.h"
 #include "src/core/runtime_estimator.h"
+#include "src/core/text_escape.h"
 
 using namespace tailfold;
 
 namespace {
 
-int usage()
+int usage(std::ostream &out = std::cerr)
 {
-    std::cerr << "usage: tailfold-estimates seed [--store FILE] [FILE|-]\n"
-                 "       tailfold-estimates show [--store FILE] [--params TEXT]\n";
-    return 2;
+    out << "usage: tailfold-estimates seed [--store FILE] [FILE|-]\n"
+                 "       tailfold-estimates show [--store FILE] [--params TEXT]\n"
+                 "show escapes names and accounts so that columns never shift: \\\\ \\| \\n \\t \\r for\n"
+                 "backslash, '|', newline, tab and CR, \\xNN for other control bytes and for\n"
+                 "bytes that are not UTF-8 (sbatch -J $'\\xff' shows as \\xff).\n";
+    return &out == &std::cout ? 0 : 2;
 }
 
 std::string run(const std::string &cmd, bool &ok)
@@ -251,6 +260,9 @@ int seed(const std::string &store, const std::string &input)
             } else {
                 r.limit = slurm_seconds(f[c_limit]);
             }
+        } catch (const std::out_of_range &) {
+            complain("a number is out of range");
+            continue;
         } catch (const std::exception &e) {
             complain(e.what());
             continue;
@@ -267,12 +279,30 @@ int seed(const std::string &store, const std::string &input)
     // ISO 8601 and sorts as text.
     std::stable_sort(runs.begin(), runs.end(), [](const Run &a, const Run &b) { return a.end < b.end; });
 
-    RuntimeEstimator est(1000000);
+    // The plugin in slurmctld holds this lock for its life: a seed now
+    // would be overwritten by its next save.  Held until the seed is saved.
+    FileLock lock;
+    const std::string lock_path = lock_path_for(store);
     std::string err;
-    if (load_estimates(store, est, err) == LoadResult::kBad) {
+    switch (lock.try_lock(lock_path, err)) {
+    case FileLock::Result::kHeld:
+        break;
+    case FileLock::Result::kBusy:
+        std::cerr << "tailfold-estimates: slurmctld (or another seed) holds " << lock_path
+                  << ": stop slurmctld before seeding, or the plugin's next save would overwrite the seed\n";
+        return 1;
+    case FileLock::Result::kError:
+        std::cerr << "tailfold-estimates: " << err << "\n";
+        return 1;
+    }
+    RuntimeEstimator est(1000000);
+    const LoadResult loaded = load_estimates(store, est, err);
+    if (loaded == LoadResult::kBad) {
         std::cerr << "tailfold-estimates: " << err << "\n  (move it away to start a new store)\n";
         return 1;
     }
+    if (!err.empty())  // bad entries skipped; the save drops them
+        std::cerr << "tailfold-estimates: " << err << "\n";
     const size_t before = est.size();
     for (const auto &r : runs)
         est.record(r.uid, r.acct, r.name, r.elapsed, r.limit > 0 ? r.limit : 0, r.timeout);
@@ -286,6 +316,50 @@ int seed(const std::string &store, const std::string &input)
     return bad && runs.empty() ? 1 : 0;
 }
 
+// One pending job of squeue's output.
+struct Pending {
+    std::string id, uid, user, account, limit, name;
+};
+
+// squeue -o '%i|%U|%u|%a|%l|%j|%i': the name comes last but one, so a '|'
+// or a newline in it (Slurm takes any byte but NUL) is read as part of
+// it; the job id repeated after it ends the record.  Job ids, uids, user
+// names, accounts and limits hold no '|' or newline.  A record that does
+// not have this shape is named on stderr and skipped.
+std::vector<Pending> parse_squeue(const std::string &out)
+{
+    std::vector<Pending> jobs;
+    std::size_t pos = 0;
+    long record = 0;
+    while (pos < out.size()) {
+        ++record;
+        const std::size_t eol = out.find('\n', pos);
+        std::vector<std::string> f;
+        std::size_t p = pos;
+        for (int i = 0; i < 5; ++i) {
+            const std::size_t bar = out.find('|', p);
+            if (bar == std::string::npos || (eol != std::string::npos && bar > eol))
+                break;
+            f.push_back(out.substr(p, bar - p));
+            p = bar + 1;
+        }
+        const std::string end = f.empty() ? "" : "|" + f[0] + "\n";
+        const std::size_t stop = f.size() == 5 && !f[0].empty() ? out.find(end, p) : std::string::npos;
+        if (stop == std::string::npos) {
+            const std::string line = out.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+            std::cerr << "tailfold-estimates: squeue record " << record << " ('" << escape_for_column(line)
+                      << "') is not JOBID|UID|USER|ACCOUNT|LIMIT|NAME|JOBID; skipped\n";
+            if (eol == std::string::npos)
+                break;
+            pos = eol + 1;
+            continue;
+        }
+        jobs.push_back({f[0], f[1], f[2], f[3], f[4], out.substr(p, stop - p)});
+        pos = stop + end.size();
+    }
+    return jobs;
+}
+
 int show(const std::string &store, const std::string &params_text)
 {
     DurationParams p;
@@ -297,49 +371,76 @@ int show(const std::string &store, const std::string &params_text)
     RuntimeEstimator est(1000000);
     if (load_estimates(store, est, err) == LoadResult::kBad)
         std::cerr << "tailfold-estimates: " << err << " (showing limits only)\n";
+    else if (!err.empty())
+        std::cerr << "tailfold-estimates: " << err << "\n";
     bool ok;
-    const std::string q = run("squeue -h -t PD -o '%i|%U|%u|%a|%j|%l'", ok);
+    const std::string q = run("squeue -h -t PD -o '%i|%U|%u|%a|%l|%j|%i'", ok);
     if (!ok) {
         std::cerr << "tailfold-estimates: squeue failed\n";
         return 1;
     }
     std::printf("%-10s %-10s %-12s %-20s %12s %12s  %s\n", "JOBID", "USER", "ACCOUNT", "NAME", "LIMIT",
                 "EXPECTED", "FROM");
-    std::istringstream in(q);
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto f = split(line, '|');
-        if (f.size() < 6)
-            continue;
+    auto hms = [](double secs) {
+        if (secs <= 0)
+            return std::string("-");
+        char b[32];
+        const long long s = static_cast<long long>(secs);
+        std::snprintf(b, sizeof(b), "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+        return std::string(b);
+    };
+    for (const Pending &j : parse_squeue(q)) {
         long long limit = -1;
         try {
-            limit = slurm_seconds(f[5]);
-        } catch (...) {
+            limit = slurm_seconds(j.limit);
+        } catch (const std::exception &) {
+            std::cerr << "tailfold-estimates: job " << escape_for_column(j.id) << ": limit '"
+                      << escape_for_column(j.limit) << "' is not a duration; shown without\n";
         }
-        const Estimate e = est.estimate(static_cast<std::uint32_t>(std::stoul(f[1])), f[3], f[4],
-                                        limit > 0 ? limit : 0, p.source, p.history_runs);
-        auto hms = [](double secs) {
-            if (secs <= 0)
-                return std::string("-");
-            char b[32];
-            const long long s = static_cast<long long>(secs);
-            std::snprintf(b, sizeof(b), "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-            return std::string(b);
-        };
-        std::printf("%-10s %-10s %-12s %-20s %12s %12s  %s\n", f[0].c_str(), f[2].c_str(), f[3].c_str(),
-                    f[4].c_str(), hms(static_cast<double>(limit)).c_str(), hms(e.seconds).c_str(),
-                    to_string(e.origin));
+        std::uint32_t uid = 0;
+        const bool uid_ok = all_digits(j.uid) && j.uid.size() <= 10 && std::stoull(j.uid) <= UINT32_MAX;
+        if (uid_ok)
+            uid = static_cast<std::uint32_t>(std::stoull(j.uid));
+        else
+            std::cerr << "tailfold-estimates: job " << escape_for_column(j.id) << ": UID '"
+                      << escape_for_column(j.uid) << "' is not a number; shown with its limit\n";
+        const Estimate e = uid_ok ? est.estimate(uid, j.account, j.name, limit > 0 ? limit : 0, p.source,
+                                                 p.history_runs)
+                                  : Estimate{limit > 0 ? static_cast<double>(limit) : 0, EstimateOrigin::kLimit};
+        std::printf("%-10s %-10s %-12s %-20s %12s %12s  %s\n", escape_for_column(j.id).c_str(),
+                    escape_for_column(j.user).c_str(), escape_for_column(j.account).c_str(),
+                    escape_for_column(j.name).c_str(), hms(static_cast<double>(limit)).c_str(),
+                    hms(e.seconds).c_str(), to_string(e.origin));
     }
     return 0;
 }
 
+int run_command(int argc, char **argv);
+
 }  // namespace
 
+// Whatever the input, one line saying what went wrong, never a crash.
 int main(int argc, char **argv)
+{
+    try {
+        return run_command(argc, argv);
+    } catch (const std::exception &e) {
+        std::cerr << "tailfold-estimates: " << e.what() << "\n";
+    } catch (...) {
+        std::cerr << "tailfold-estimates: unexpected error\n";
+    }
+    return 1;
+}
+
+namespace {
+
+int run_command(int argc, char **argv)
 {
     if (argc < 2)
         return usage();
     const std::string cmd = argv[1];
+    if (cmd == "-h" || cmd == "--help")
+        return usage(std::cout);
     std::string store, params, input = "-";
     bool params_set = false;
     for (int i = 2; i < argc; ++i) {
@@ -350,7 +451,7 @@ int main(int argc, char **argv)
             params = argv[++i];
             params_set = true;
         } else if (a == "-h" || a == "--help")
-            return usage();
+            return usage(std::cout);
         else if (cmd == "seed" && (a == "-" || a[0] != '-'))
             input = a;
         else
@@ -368,3 +469,5 @@ int main(int argc, char **argv)
         return show(store, params_set ? params : config_value("PriorityParameters"));
     return usage();
 }
+
+}  // namespace

@@ -18,15 +18,19 @@ const char *to_string(EstimateOrigin o)
 const std::string &RuntimeEstimator::job_key(std::uint32_t uid, std::string_view account,
                                              std::string_view name)
 {
-    // Unit separator: cannot appear in Slurm account or job names.  The
-    // buffer keeps its capacity, so building a key allocates nothing.
+    // uid, the account's length, the account, the name: unambiguous for
+    // names and accounts of any bytes (a job name may hold any byte but
+    // NUL, so no separator alone would do).  The buffer keeps its
+    // capacity, so building a key allocates nothing.
     thread_local std::string key;
-    char digits[16];
-    const auto end = std::to_chars(digits, digits + sizeof(digits), uid).ptr;
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof(digits), uid).ptr;
     key.assign(digits, end);
     key += '\x1f';
-    key += account;
+    end = std::to_chars(digits, digits + sizeof(digits), account.size()).ptr;
+    key.append(digits, end);
     key += '\x1f';
+    key += account;
     key += name;
     return key;
 }
@@ -93,6 +97,7 @@ void RuntimeEstimator::clear()
     users_.clear();
     clock_ = 0;
     learned_until = 0;
+    learned_ids.clear();
 }
 
 // Drop the oldest tenth beyond the bound at once, so eviction is rare.
@@ -124,10 +129,14 @@ std::vector<RuntimeEstimator::Entry> RuntimeEstimator::entries() const
     std::vector<Entry> out;
     out.reserve(size());
     for (const auto &kv : jobs_) {
+        // Written by job_key: the two numbers parse.
         const std::string &k = kv.first;
         const auto a = k.find('\x1f'), b = k.find('\x1f', a + 1);
-        out.push_back({static_cast<std::uint32_t>(std::stoul(k.substr(0, a))),
-                       k.substr(a + 1, b - a - 1), k.substr(b + 1), false, kv.second});
+        std::uint32_t uid = 0;
+        std::size_t acct_len = 0;
+        std::from_chars(k.data(), k.data() + a, uid);
+        std::from_chars(k.data() + a + 1, k.data() + b, acct_len);
+        out.push_back({uid, k.substr(b + 1, acct_len), k.substr(b + 1 + acct_len), false, kv.second});
     }
     for (const auto &kv : users_)
         out.push_back({kv.first, "", "", true, kv.second});

@@ -67,7 +67,7 @@ class RuntimeEstimator {
     // How many times entries were dropped to stay within max_entries
     // (estimates of any user may have changed then).
     std::uint64_t evictions() const { return evictions_; }
-    void clear();  // also resets learned_until
+    void clear();  // also resets learned_until and learned_ids
 
     // For the store: every entry.  An entry with an empty account and name
     // and user_level set is a user's history.
@@ -80,9 +80,11 @@ class RuntimeEstimator {
     std::vector<Entry> entries() const;
     void restore(const Entry &e);  // as saved, keeping stamps' order
 
-    // End time of the newest finished job recorded: jobs that ended
-    // before it are not counted again after a restart.
+    // What was learned already, for a restart (learn_ledger.h): every
+    // job that ended at or before learned_until was counted, and so were
+    // the jobs in learned_ids (their end times are later).
     std::int64_t learned_until = 0;
+    std::vector<std::uint32_t> learned_ids;
 
   private:
     // The key of (uid, account, name), written into a per-thread buffer.

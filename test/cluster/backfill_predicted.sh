@@ -31,10 +31,13 @@ job_state() { scontrol show job "$1" | grep -o 'JobState=[A-Z]*' | cut -d= -f2; 
 # the filler was submitted.  (Not in a subshell: its teardown must be over
 # before the next cluster starts.)
 run_hole() {
-    cluster_up --set "SchedulerParameters=bf_interval=2,bf_resolution=1,bf_runtime=$1" \
-        --set "$prio_params" >/dev/null
+    local sets=(--set "SchedulerParameters=bf_interval=2,bf_resolution=1,bf_runtime=$1" --set "$prio_params")
+    cluster_up "${sets[@]}" >/dev/null
+    # The seed wants slurmctld stopped (its plugin holds the store's lock);
+    # up without --fresh keeps the state, and both plugins read the seed.
+    mc down --dir "$mc_dir" >/dev/null
     seed_store
-    mc restart --dir "$mc_dir" >/dev/null  # both plugins read the seeded store
+    mc up --dir "$mc_dir" --port-base "$port_base" "${sets[@]}" >/dev/null
     submit alice -J runner -n12 -t1 --wrap 'sleep 50' >/dev/null
     for _ in $(seq 20); do [ "$(squeue -h -o %t -n runner)" = R ] && break; sleep 0.5; done
     top_id=$(submit alice -J top -n16 -t2 --wrap 'sleep 5')

@@ -19,7 +19,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 test_name=$(basename "$0" .sh)
 # run-all gives each test its own port base; a test run alone uses 18000.
 port_base=${TF_TEST_PORT_BASE:-18000}
-mc_dir=$top/run/test/$test_name
+# TF_TEST_DIR: where the clusters' directories go (default run/test).
+mc_dir=${TF_TEST_DIR:-$top/run/test}/$test_name
 failures=0
 
 log() { echo "[$test_name] $*"; }

@@ -1,5 +1,6 @@
-// Fuzz target: the estimate store as slurmctld loads it at start-up,
-// then the estimates the duration boost asks of it.  GPL-2.0-or-later.
+// Fuzz target: the estimate store as slurmctld loads it at start-up
+// (a broken file refused whole, a bad entry skipped), then the estimates
+// the duration boost asks of it.  GPL-2.0-or-later.
 #include <string>
 
 #include "src/core/estimate_store.h"
@@ -11,12 +12,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 {
     tailfold::RuntimeEstimator est(1000);
     std::string error;
-    const auto r = tailfold::parse_estimates(reinterpret_cast<const char *>(data), size, est, error);
+    std::size_t skipped = 0;
+    const auto r = tailfold::parse_estimates(reinterpret_cast<const char *>(data), size, est, error, &skipped);
     if (r != tailfold::LoadResult::kLoaded) {
         FUZZ_CHECK(r == tailfold::LoadResult::kBad && !error.empty());
-        FUZZ_CHECK(est.size() == 0);  // only a wholly good store is used
+        FUZZ_CHECK(est.size() == 0);  // a broken file is refused whole
         return 0;
     }
+    // Bad entries are skipped, counted and named in one line.
+    FUZZ_CHECK((skipped > 0) == !error.empty());
+    FUZZ_CHECK(error.find('\n') == std::string::npos);
     FUZZ_CHECK(est.size() <= 1000);
     for (const auto &e : est.entries()) {
         for (auto source : {DurationSource::kLimit, DurationSource::kHistory, DurationSource::kAuto}) {

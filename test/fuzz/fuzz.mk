@@ -10,11 +10,12 @@ CXX = clang++
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 CXXFLAGS = -std=c++17 -g -O1 $(SAN) -I$(top)
 
-# What the five parsers and the checks after them reach.
+# What the parsers, the store's writer and the checks after them reach.
 LIB_SRC = src/core/key_value.cc src/core/duration_params.cc src/core/duration_factor.cc \
 	src/core/backfill_params.cc src/core/estimate_store.cc src/core/runtime_estimator.cc \
+	src/core/text_escape.cc src/core/file_lock.cc \
 	tools/sim/swf_reader.cc tools/sim/sacct_reader.cc
-TARGETS = priority_params scheduler_params estimate_store swf_reader sacct_reader
+TARGETS = priority_params scheduler_params estimate_store estimate_roundtrip swf_reader sacct_reader
 
 LIB_OBJ = $(LIB_SRC:%.cc=$(out)/obj/%.o)
 

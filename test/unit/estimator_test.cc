@@ -2,16 +2,26 @@
 #include "src/core/damaged_file.h"
 #include "src/core/estimate_memo.h"
 #include "src/core/estimate_store.h"
+#include "src/core/file_lock.h"
+#include "src/core/learn_ledger.h"
 #include "src/core/runtime_estimator.h"
 
 #include <gtest/gtest.h>
+#include <jansson.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <tuple>
 #include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace tailfold;
@@ -110,9 +120,22 @@ class StoreTest : public ::testing::Test {
     }
     void TearDown() override
     {
-        unlink(path_.c_str());
-        unlink((path_ + ".new").c_str());
+        for (const auto &f : files())
+            unlink((dir_ + "/" + f).c_str());
         rmdir(dir_.c_str());
+    }
+    // The names in the test's directory, sorted.
+    std::vector<std::string> files() const
+    {
+        std::vector<std::string> out;
+        if (DIR *d = opendir(dir_.c_str())) {
+            while (const dirent *e = readdir(d))
+                if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, ".."))
+                    out.push_back(e->d_name);
+            closedir(d);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
     }
     void write(const std::string &text)
     {
@@ -141,7 +164,7 @@ TEST_F(StoreTest, RoundTrip)
                   EstimateOrigin::kUserHistory);
     }
     // No temporary file is left behind.
-    EXPECT_NE(access((path_ + ".new").c_str(), F_OK), 0);
+    EXPECT_EQ(files(), std::vector<std::string>{"estimates.json"});
 }
 
 TEST_F(StoreTest, MissingIsAnEmptyStartNotAnError)
@@ -169,8 +192,8 @@ TEST_F(StoreTest, TruncatedCorruptOrForeignFilesAreRefusedWhole)
         "\x01\x02garbage\xff",                                             // garbage
         "{\"format\": \"something-else\", \"version\": 1, \"entries\": []}",  // foreign
         "{\"format\": \"tailfold-estimates\", \"version\": 9, \"entries\": []}",
-        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"entries\": "
-        "[{\"uid\": 1, \"account\": \"a\", \"name\": \"n\", \"runs\": 1, \"last\": [-5]}]}",
+        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"entries\": {}}",
+        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"learned_ids\": [0], \"entries\": []}",
     };
     for (const auto &text : bad) {
         write(text);
@@ -339,4 +362,415 @@ TEST(Estimator, CountsEvictions)
     est.set_max_entries(1000);
     est.record(1, "a", "j", 60, 0, false);
     EXPECT_EQ(est.evictions(), before);
+}
+
+namespace {
+
+std::string read_all(const std::string &path)
+{
+    std::stringstream ss;
+    ss << std::ifstream(path).rdbuf();
+    return ss.str();
+}
+
+// The job entries of an estimator, comparable.
+std::vector<std::tuple<std::uint32_t, std::string, std::string, bool, std::int64_t, std::int64_t,
+                       std::uint32_t>>
+entry_list(const RuntimeEstimator &est)
+{
+    std::vector<std::tuple<std::uint32_t, std::string, std::string, bool, std::int64_t, std::int64_t,
+                           std::uint32_t>>
+        out;
+    for (const auto &e : est.entries())
+        out.emplace_back(e.uid, e.account, e.name, e.user_level, e.history.last[0], e.history.last[1],
+                         e.history.runs);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Names Slurm accepts (any bytes but NUL; the core takes NUL too).
+const std::string kOddNames[] = {
+    "\xff",
+    "a|b",
+    "line\nbreak",
+    "tab\there",
+    "smile \xf0\x9f\x98\x80",           // 4-byte UTF-8: a readable string
+    "over\xc0\xaflong",                  // overlong '/'
+    "\xe0\x80\xaf",                      // overlong, 3 bytes
+    "\xed\xa0\x80",                      // a surrogate encoded in UTF-8
+    "\xf4\x90\x80\x80",                  // above U+10FFFF
+    "cut \xe2\x82",                      // a sequence cut short
+    "\x80",                              // a lone continuation byte
+    "unit\x1fsep",                       // the old key separator
+    std::string("nul\0inside", 10),
+    "",
+    "\"quoted\" \\ /",
+    "ctl \x01\x7f",
+};
+
+}  // namespace
+
+TEST(StoreText, PlainUtf8IsWhatJanssonTakes)
+{
+    for (const auto &n : kOddNames) {
+        json_t *j = json_stringn(n.data(), n.size());
+        const bool jansson_takes = j != nullptr && n.find('\0') == std::string::npos;
+        json_decref(j);
+        EXPECT_EQ(is_plain_utf8(n), jansson_takes) << n;
+    }
+    EXPECT_TRUE(is_plain_utf8("sim \xc3\xa9"));
+    EXPECT_TRUE(is_plain_utf8("\xf4\x8f\xbf\xbf"));   // U+10FFFF
+    EXPECT_TRUE(is_plain_utf8("\xed\x9f\xbf"));       // U+D7FF
+    EXPECT_FALSE(is_plain_utf8("\xf5\x80\x80\x80"));
+}
+
+// sbatch -J $'\xff' made jansson refuse the name: the entry was written
+// without it and the next start set the whole store aside as damaged.
+TEST_F(StoreTest, NamesAndAccountsOfAnyBytesRoundTripExactly)
+{
+    RuntimeEstimator a;
+    std::uint32_t uid = 1000;
+    for (const auto &n : kOddNames) {
+        a.record(uid, "phys", n, 100, 3600, false);
+        a.record(uid, n, "job", 200, 3600, false);  // accounts too
+        a.record(uid, n, n, 300, 3600, true);
+        ++uid;
+    }
+    // The old key split at the first \x1f: these two were one entry.
+    a.record(1, "a\x1f" "b", "c", 10, 0, false);
+    a.record(1, "a", "b\x1f" "c", 20, 0, false);
+    a.learned_until = 1700000000;
+    a.learned_ids = {17, 4000000000u};
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, a, err)) << err;
+    RuntimeEstimator b;
+    std::size_t skipped = 99;
+    ASSERT_EQ(load_estimates(path_, b, err, &skipped), LoadResult::kLoaded) << err;
+    EXPECT_TRUE(err.empty()) << err;
+    EXPECT_EQ(skipped, 0u);
+    EXPECT_EQ(entry_list(b), entry_list(a));
+    EXPECT_EQ(b.learned_until, 1700000000);
+    EXPECT_EQ(b.learned_ids, (std::vector<std::uint32_t>{17, 4000000000u}));
+    EXPECT_EQ(b.estimate(1, "a\x1f" "b", "c", 0, DurationSource::kHistory, 1).seconds, 10);
+    EXPECT_EQ(b.estimate(1, "a", "b\x1f" "c", 0, DurationSource::kHistory, 1).seconds, 20);
+    EXPECT_EQ(b.estimate(1000, "phys", "\xff", 0, DurationSource::kHistory, 1).seconds, 100);
+
+    // Plain UTF-8 stays a readable string; anything else is in *_hex.
+    json_error_t jerr;
+    json_t *root = json_load_file(path_.c_str(), 0, &jerr);
+    ASSERT_NE(root, nullptr) << jerr.text;
+    int plain = 0, hex = 0;
+    json_t *entries = json_object_get(root, "entries");
+    for (std::size_t i = 0; i < json_array_size(entries); ++i) {
+        json_t *e = json_array_get(entries, i);
+        if (json_object_get(e, "name_hex")) {
+            ++hex;
+            EXPECT_EQ(json_object_get(e, "name"), nullptr);
+        }
+        if (json_t *n = json_object_get(e, "name")) {
+            ++plain;
+            if (std::string(json_string_value(n)) == "smile \xf0\x9f\x98\x80") {
+                EXPECT_TRUE(json_is_string(json_object_get(e, "account")));
+            }
+        }
+    }
+    EXPECT_GT(plain, 0);
+    EXPECT_GT(hex, 0);
+    json_decref(root);
+    EXPECT_NE(read_all(path_).find("\"name_hex\":\"ff\""), std::string::npos);
+}
+
+TEST_F(StoreTest, ABadEntryIsSkippedAndCountedNotTheFile)
+{
+    write("{\"format\": \"tailfold-estimates\", \"version\": 1, \"learned_until\": 5, \"entries\": ["
+          "{\"uid\": 1, \"account\": \"a\", \"name\": \"n\", \"runs\": 1, \"last\": [60]},"
+          "{\"uid\": -1, \"account\": \"a\", \"name\": \"m\", \"runs\": 1, \"last\": [60]},"
+          "{\"uid\": 1, \"account_hex\": \"61\", \"name_hex\": \"ff\", \"runs\": 2, \"last\": [30, 90]},"
+          "{\"uid\": 2, \"account\": \"a\", \"name_hex\": \"f\", \"runs\": 1, \"last\": [60]},"
+          "{\"uid\": 2, \"account\": \"a\", \"name\": \"x\", \"name_hex\": \"78\", \"runs\": 1, \"last\": [60]},"
+          "{\"uid\": 2, \"account\": \"a\", \"runs\": 1, \"last\": [60]}]}");
+    RuntimeEstimator e;
+    std::string msg;
+    std::size_t skipped = 0;
+    ASSERT_EQ(load_estimates(path_, e, msg, &skipped), LoadResult::kLoaded) << msg;
+    EXPECT_EQ(skipped, 4u);
+    EXPECT_EQ(e.size(), 2u);
+    EXPECT_EQ(e.learned_until, 5);
+    EXPECT_EQ(msg, path_ + ": 4 of 6 entries skipped as unreadable (first: entry 1: no valid uid)");
+    EXPECT_EQ(e.estimate(1, "a", "n", 0, DurationSource::kHistory, 1).seconds, 60);
+    EXPECT_EQ(e.estimate(1, "a", "\xff", 0, DurationSource::kHistory, 1).seconds, 60);
+
+    // The brief's case: one bad entry of three, two are loaded.
+    const std::string three =
+        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"entries\": ["
+        "{\"uid\": 1, \"account\": \"a\", \"name\": \"n\", \"runs\": 1, \"last\": [60]},"
+        "{\"uid\": 1, \"account\": \"a\", \"runs\": 1, \"last\": [60]},"
+        "{\"uid\": 1, \"user\": true, \"runs\": 1, \"last\": [60]}]}";
+    ASSERT_EQ(parse_estimates(three.data(), three.size(), e, msg, &skipped), LoadResult::kLoaded);
+    EXPECT_EQ(e.size(), 2u);
+    EXPECT_EQ(skipped, 1u);
+    EXPECT_EQ(msg, "estimate store: 1 of 3 entries skipped as unreadable (first: entry 1: a job entry lacks name)");
+}
+
+namespace {
+// jansson's allocator, failing from the n-th call on (n < 0: never).
+long g_allocs_left = -1;
+void *failing_malloc(std::size_t n)
+{
+    if (g_allocs_left == 0)
+        return nullptr;
+    if (g_allocs_left > 0)
+        --g_allocs_left;
+    return std::malloc(n);
+}
+}  // namespace
+
+// Every jansson call is checked: whichever allocation fails, the save
+// says it failed and the old file stays byte for byte.
+TEST_F(StoreTest, AFailingJanssonCallFailsTheSaveAndKeepsTheOldFile)
+{
+    RuntimeEstimator old_est, est;
+    old_est.record(1, "a", "old", 60, 0, false);
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, old_est, err)) << err;
+    const std::string before = read_all(path_);
+    for (int i = 0; i < 8; ++i)
+        est.record(1000 + i, "phys", i % 2 ? "\xff" : "sim", 100 + i, 3600, false);
+    est.learned_ids = {1, 2, 3};
+    int failures = 0;
+    for (long n = 0;; ++n) {
+        g_allocs_left = n;
+        json_set_alloc_funcs(failing_malloc, std::free);
+        err.clear();
+        const bool ok = save_estimates(path_, est, err);
+        json_set_alloc_funcs(std::malloc, std::free);
+        g_allocs_left = -1;
+        if (ok)
+            break;
+        ++failures;
+        EXPECT_NE(err.find("cannot encode"), std::string::npos) << n << ": " << err;
+        EXPECT_NE(err.find("the old file stays"), std::string::npos) << err;
+        ASSERT_EQ(read_all(path_), before) << "allocation " << n << " failing changed the file";
+        ASSERT_LT(n, 100000);
+    }
+    EXPECT_GT(failures, 50);
+    RuntimeEstimator back;
+    ASSERT_EQ(load_estimates(path_, back, err), LoadResult::kLoaded) << err;
+    EXPECT_EQ(entry_list(back), entry_list(est));
+}
+
+TEST(StoreText, EscapedForAColumnHoldsNoSeparatorControlOrBadByte)
+{
+    EXPECT_EQ(escape_for_column("sim"), "sim");
+    EXPECT_EQ(escape_for_column("a|b"), "a\\|b");
+    EXPECT_EQ(escape_for_column("line\nbreak\r\t"), "line\\nbreak\\r\\t");
+    EXPECT_EQ(escape_for_column("back\\slash"), "back\\\\slash");
+    EXPECT_EQ(escape_for_column("\xff"), "\\xff");
+    EXPECT_EQ(escape_for_column("\xed\xa0\x80"), "\\xed\\xa0\\x80");
+    EXPECT_EQ(escape_for_column("sim \xc3\xa9 \xf0\x9f\x98\x80"), "sim \xc3\xa9 \xf0\x9f\x98\x80");
+    EXPECT_EQ(escape_for_column("\x01\x7f\xc2\x85"), "\\x01\\x7f\\xc2\\x85");  // C0, DEL, C1
+    EXPECT_EQ(escape_for_column(std::string("a\0b", 3)), "a\\x00b");
+    for (const auto &n : kOddNames) {
+        const std::string e = escape_for_column(n);
+        EXPECT_TRUE(is_plain_utf8(e)) << e;
+        for (std::size_t i = 0; i < e.size(); ++i) {
+            const unsigned char c = static_cast<unsigned char>(e[i]);
+            EXPECT_TRUE(c >= 0x20 && c != 0x7f) << e;
+            if (c == '\\')
+                ++i;  // an escape: the next byte is its own
+            else
+                EXPECT_NE(c, '|') << e;
+        }
+    }
+}
+
+// Issue 14 item 8: a job still COMPLETING at a save, with an earlier end
+// than a job counted, was never learned after a restart (the watermark
+// was the newest end counted).  The restart goes through the store.
+TEST_F(StoreTest, AJobCompletingAtASaveIsLearnedAfterARestartAndNoneTwice)
+{
+    LearnLedger before;
+    before.begin(1000);
+    EXPECT_FALSE(before.offer(1, 900, true));   // A: ended at 900, epilog still running
+    EXPECT_TRUE(before.offer(2, 950, false));   // B: done, counted
+    EXPECT_TRUE(before.offer(3, 100, false));   // C: done long ago, counted
+    before.end();
+    EXPECT_EQ(before.until(), 899);             // below A's end
+    EXPECT_EQ(before.ids(), (std::vector<std::uint32_t>{2}));
+
+    RuntimeEstimator est;
+    est.learned_until = before.until();
+    est.learned_ids = before.ids();
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, est, err)) << err;
+    RuntimeEstimator loaded;
+    ASSERT_EQ(load_estimates(path_, loaded, err), LoadResult::kLoaded) << err;
+    LearnLedger after;  // slurmctld restarted
+    after.restore(loaded.learned_until, loaded.learned_ids);
+    EXPECT_EQ(after.ids(), (std::vector<std::uint32_t>{2}));  // kept until a whole pass
+
+    after.begin(1100);
+    EXPECT_TRUE(after.offer(1, 900, false));    // A is done now: counted
+    EXPECT_FALSE(after.offer(2, 950, false));   // B was counted before the restart
+    EXPECT_FALSE(after.offer(3, 100, false));   // C too (below the watermark)
+    EXPECT_TRUE(after.offer(4, 1050, false));   // D ended while slurmctld was down
+    after.end();
+    EXPECT_EQ(after.until(), 1099);
+    EXPECT_TRUE(after.ids().empty());
+    // A second pass counts nothing again.
+    after.begin(1200);
+    for (std::uint32_t id : {1u, 2u, 3u, 4u})
+        EXPECT_FALSE(after.offer(id, id == 3 ? 100 : 1000, false)) << id;
+    after.end();
+}
+
+TEST(LearnLedger, TheWatermarkStaysBelowThePassAndTheEarliestCompletingJob)
+{
+    LearnLedger l;
+    l.begin(500);
+    EXPECT_TRUE(l.offer(7, 500, false));  // ended in the pass's own second
+    l.end();
+    EXPECT_EQ(l.until(), 499);  // another job may still end at 500
+    EXPECT_EQ(l.ids(), (std::vector<std::uint32_t>{7}));
+    l.begin(600);
+    EXPECT_FALSE(l.offer(8, 550, true));
+    EXPECT_FALSE(l.offer(9, 520, true));
+    EXPECT_FALSE(l.offer(7, 500, false));
+    l.end();
+    EXPECT_EQ(l.until(), 519);
+    l.begin(700);
+    EXPECT_TRUE(l.offer(9, 520, false));
+    EXPECT_FALSE(l.offer(8, 550, true));
+    l.end();
+    EXPECT_EQ(l.until(), 549);
+    EXPECT_TRUE(l.ids().empty());  // 7 (500) and 9 (520) are below it now
+}
+
+TEST(LearnLedger, APurgedOrRequeuedJobIsForgottenAndARerunCounted)
+{
+    LearnLedger l;
+    l.restore(100, {40, 41});
+    l.begin(300);
+    EXPECT_FALSE(l.offer(40, 250, false));  // listed: counted before
+    l.end();                                // 41 not offered: purged
+    EXPECT_EQ(l.until(), 299);
+    l.begin(400);
+    l.end();  // 40 requeued: pending, not offered
+    l.begin(900);
+    EXPECT_TRUE(l.offer(40, 800, false));  // its second run
+    EXPECT_TRUE(l.offer(41, 850, false));
+    l.end();
+}
+
+// A store written before learned_ids has its watermark at the newest end
+// counted; a job COMPLETING then with an earlier end is still counted, and
+// the done jobs below the old watermark are not counted again.
+TEST(LearnLedger, AnOldStoresWatermarkIsLoweredAtTheFirstPass)
+{
+    LearnLedger l;
+    l.restore(950, {});
+    l.begin(1000);
+    EXPECT_FALSE(l.offer(1, 900, true));
+    EXPECT_FALSE(l.offer(2, 950, false));
+    l.end();
+    EXPECT_EQ(l.until(), 899);
+    EXPECT_EQ(l.ids(), (std::vector<std::uint32_t>{2}));
+    l.begin(1100);
+    EXPECT_TRUE(l.offer(1, 900, false));
+    EXPECT_FALSE(l.offer(2, 950, false));
+    l.end();
+}
+
+// Issue 14 item 7: written by root (tailfold-estimates seed), the store
+// was root's with mode 0600 and slurmctld as SlurmUser could not read it.
+TEST_F(StoreTest, WrittenByRootTheStoreAndItsLockBelongToTheDirectorysOwner)
+{
+    if (geteuid() != 0)
+        GTEST_SKIP() << "needs root";
+    ASSERT_EQ(chown(dir_.c_str(), 65534, 65534), 0);  // nobody, as SlurmUser
+    RuntimeEstimator e;
+    e.record(1, "a", "b", 5, 0, false);
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, e, err)) << err;
+    struct stat st;
+    ASSERT_EQ(stat(path_.c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 65534u);
+    EXPECT_EQ(st.st_gid, 65534u);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    FileLock lock;
+    ASSERT_EQ(lock.try_lock(lock_path_for(path_), err), FileLock::Result::kHeld) << err;
+    EXPECT_EQ(lock_path_for(path_), dir_ + "/estimates.lock");
+    ASSERT_EQ(stat(lock_path_for(path_).c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 65534u);
+}
+
+TEST_F(StoreTest, TheLockIsHeldByOneAtATimeAndFreedWithItsHolder)
+{
+    const std::string lock_path = lock_path_for(path_);
+    FileLock a, b;
+    std::string err;
+    ASSERT_EQ(a.try_lock(lock_path, err), FileLock::Result::kHeld) << err;
+    EXPECT_EQ(b.try_lock(lock_path, err), FileLock::Result::kBusy);
+    // Another process too (what tailfold-estimates seed is to slurmctld).
+    const pid_t child = fork();
+    if (child == 0) {
+        FileLock c;
+        std::string e;
+        _exit(c.try_lock(lock_path, e) == FileLock::Result::kBusy ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    a.release();
+    EXPECT_EQ(b.try_lock(lock_path, err), FileLock::Result::kHeld) << err;
+    EXPECT_EQ(a.try_lock(dir_ + "/no/such/dir.lock", err), FileLock::Result::kError);
+    EXPECT_NE(err.find("no/such/dir.lock"), std::string::npos) << err;
+    EXPECT_EQ(lock_path_for("/s/tailfold_estimates.json"), "/s/tailfold_estimates.lock");
+    EXPECT_EQ(lock_path_for("store"), "store.lock");
+}
+
+// Writers racing on one store (slurmctld's save and a seed, two seeds)
+// each write a temporary file of their own: a reader always finds a whole
+// store, and none is left behind.  (With one PATH.new for all, two
+// writers wrote into the same file.)
+TEST_F(StoreTest, ConcurrentSavesNeverGiveABrokenStore)
+{
+    std::vector<pid_t> children;
+    for (int w = 0; w < 3; ++w) {
+        const pid_t pid = fork();
+        if (pid == 0) {
+            RuntimeEstimator e;
+            for (int i = 0; i < 200 * (w + 1); ++i)
+                e.record(static_cast<std::uint32_t>(w), "acct", "job" + std::to_string(i), 10 + i, 0, false);
+            std::string err;
+            int bad = 0;
+            for (int i = 0; i < 40; ++i)
+                bad += !save_estimates(path_, e, err);
+            _exit(bad ? 1 : 0);
+        }
+        children.push_back(pid);
+    }
+    // Read while they write.
+    int loads = 0, broken = 0;
+    std::size_t running = children.size();
+    while (running) {
+        RuntimeEstimator e;
+        std::string err;
+        const LoadResult r = load_estimates(path_, e, err);
+        loads += r == LoadResult::kLoaded;
+        broken += r == LoadResult::kBad;
+        if (r == LoadResult::kBad)
+            ADD_FAILURE() << err;
+        for (pid_t &pid : children) {
+            int status = 0;
+            if (pid && waitpid(pid, &status, WNOHANG) == pid) {
+                EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+                pid = 0;
+                --running;
+            }
+        }
+    }
+    EXPECT_EQ(broken, 0);
+    EXPECT_GT(loads, 0);
+    EXPECT_EQ(files(), std::vector<std::string>{"estimates.json"});
 }

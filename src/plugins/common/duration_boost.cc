@@ -6,13 +6,15 @@
 #include <mutex>
 #include <optional>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <string>
-#include <unordered_set>
 
 #include "src/core/damaged_file.h"
 #include "src/core/duration_factor.h"
 #include "src/core/estimate_memo.h"
 #include "src/core/estimate_store.h"
+#include "src/core/file_lock.h"
+#include "src/core/learn_ledger.h"
 #include "src/plugins/common/agent.h"
 
 namespace tf_duration {
@@ -29,8 +31,8 @@ tailfold::RuntimeEstimator g_est;
 tailfold::EstimateMemo g_memo;  // answers of g_est under g_params, per job
 bool g_dirty = false;
 bool g_save_blocked = false;  // a damaged store could not be kept aside
-std::unordered_set<std::uint32_t> g_learned;  // finished jobs already counted
-std::int64_t g_learned_until = 0;             // from the store: jobs that ended before were counted
+tailfold::LearnLedger g_ledger;  // which finished jobs were counted (restarts too)
+tailfold::FileLock g_store_lock;  // held by slurmctld's plugin: no seed meanwhile
 
 constexpr std::int64_t kDefaultMax = 7 * 86400;
 const char kStoreName[] = "tailfold_estimates.json";
@@ -99,17 +101,48 @@ std::int64_t max_seconds()
     return g_max_s;
 }
 
+// Takes the store's lock for slurmctld's life (not in sshare, which loads
+// the plugin too).  A seed running now gets a few seconds to finish, so
+// its runs are loaded; a lock that stays busy or cannot be taken is said
+// once, and the plugin goes on without it (its saves stay atomic).
+void lock_store(const std::string &path)
+{
+    if (!tf_in_slurmctld() || g_store_lock.held())
+        return;
+    const std::string lock = tailfold::lock_path_for(path);
+    std::string err;
+    for (int tries = 0;; ++tries) {
+        switch (g_store_lock.try_lock(lock, err)) {
+        case tailfold::FileLock::Result::kHeld:
+            return;
+        case tailfold::FileLock::Result::kError:
+            error("tailfold: %s; tailfold-estimates seed is not kept out while slurmctld runs", err.c_str());
+            return;
+        case tailfold::FileLock::Result::kBusy:
+            if (tries == 100) {
+                error("tailfold: another process holds %s (tailfold-estimates seed?); going on without it",
+                      lock.c_str());
+                return;
+            }
+            usleep(100000);
+        }
+    }
+}
+
 void load_store()
 {
     const std::string path = store_path();
     if (path.empty())
         return;
+    lock_store(path);
     std::lock_guard<std::mutex> lk(mu);
     std::string err;
     switch (tailfold::load_estimates(path, g_est, err)) {
     case tailfold::LoadResult::kLoaded:
-        g_learned_until = g_est.learned_until;
+        g_ledger.restore(g_est.learned_until, g_est.learned_ids);
         info("tailfold: %zu runtime estimates loaded from %s", g_est.size(), path.c_str());
+        if (!err.empty())  // bad entries skipped: one line, the count and the first
+            error("tailfold: %s", err.c_str());
         break;
     case tailfold::LoadResult::kMissing:
         info("tailfold: no %s yet: estimates start from time limits", path.c_str());
@@ -130,6 +163,11 @@ void load_store()
     }
     g_est.set_max_entries(g_params.store_max);
     g_memo.invalidate();
+}
+
+void release_store_lock()
+{
+    g_store_lock.release();
 }
 
 bool reload_store_if_changed()
@@ -220,26 +258,28 @@ void stop_store_writer()
     tf_agent_stop(w);  // after its current save, if one runs
 }
 
-FinishedJobLearner::FinishedJobLearner() : lock_(mu), newest_(g_est.learned_until) {}
+FinishedJobLearner::FinishedJobLearner() : lock_(mu)
+{
+    g_ledger.begin(time(nullptr));
+}
 
 void FinishedJobLearner::look_at(const job_record_t *job)
 {
-    if (!IS_JOB_FINISHED(job) || IS_JOB_COMPLETING(job) || !job->start_time ||
-        job->end_time <= job->start_time)
+    if (!IS_JOB_FINISHED(job) || !job->start_time || job->end_time <= job->start_time)
         return;
     const std::uint32_t base = job->job_state & JOB_STATE_BASE;
     // Only runs that say how long the work takes: completed ones, and
-    // ones stopped by their limit (counted as at least the limit).
+    // ones stopped by their limit (counted as at least the limit).  One
+    // still COMPLETING is counted once it is done (the ledger keeps it
+    // countable across a restart).
     if (base != JOB_COMPLETE && base != JOB_TIMEOUT)
         return;
-    seen_.insert(job->job_id);
-    if (g_learned.count(job->job_id) || job->end_time <= g_learned_until)
+    if (!g_ledger.offer(job->job_id, job->end_time, IS_JOB_COMPLETING(job)))
         return;
     const std::uint64_t evictions = g_est.evictions();
     g_est.record(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
                  job->end_time - job->start_time, limit_seconds(job->time_limit),
                  base == JOB_TIMEOUT);
-    newest_ = std::max<std::int64_t>(newest_, job->end_time);
     g_dirty = true;
     if (g_est.evictions() != evictions)
         g_memo.invalidate();  // other users' entries went too
@@ -249,8 +289,9 @@ void FinishedJobLearner::look_at(const job_record_t *job)
 
 FinishedJobLearner::~FinishedJobLearner()
 {
-    g_learned.swap(seen_);  // forget jobs slurmctld has purged
-    g_est.learned_until = newest_;
+    g_ledger.end();  // forgets jobs slurmctld has purged
+    g_est.learned_until = g_ledger.until();
+    g_est.learned_ids = g_ledger.ids();
 }
 
 void learn_finished_jobs()

@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <mutex>
-#include <unordered_set>
 
 #include "src/core/duration_params.h"
 #include "src/core/runtime_estimator.h"
@@ -44,6 +43,9 @@ std::int64_t max_seconds();
 // damaged file gives one error line and an empty start, and is renamed to
 // <file>.damaged.<unix time> first, so no save overwrites what it held; if
 // it cannot be renamed, nothing is saved over it.
+// Inside slurmctld, load_store also takes the store's lock
+// (src/core/file_lock.h), so tailfold-estimates seed refuses to write
+// while slurmctld runs; release_store_lock (at fini) gives it back.
 void load_store();
 // Writes the store if it changed.  Holds the estimator's lock only while
 // copying it, so a save never makes priority_p_set (under slurmctld's job
@@ -55,6 +57,7 @@ void save_store();
 void start_store_writer();
 void request_save();
 void stop_store_writer();  // joins it; a last save_store() is the caller's
+void release_store_lock();
 // For a plugin that only reads the store (sched/tailfold with
 // bf_runtime=predicted): load it again when its file changed.  No lock
 // needed; true when something new was read.
@@ -71,15 +74,13 @@ void learn_finished_jobs();
 class FinishedJobLearner {
   public:
     FinishedJobLearner();
-    ~FinishedJobLearner();  // forgets purged jobs, releases the estimator
+    ~FinishedJobLearner();  // forgets purged jobs, moves the watermark, releases the estimator
     FinishedJobLearner(const FinishedJobLearner &) = delete;
     FinishedJobLearner &operator=(const FinishedJobLearner &) = delete;
     void look_at(const job_record_t *job);
 
   private:
     std::unique_lock<std::mutex> lock_;
-    std::unordered_set<std::uint32_t> seen_;
-    std::int64_t newest_;
 };
 
 // The expected runtime of a job, and where it came from.  Job lock held.

@@ -70,6 +70,7 @@ TF_PLUGIN_API void fini(void)
         return;
     tf_prio::stop_decay_thread();
     tf_duration::save_store();
+    tf_duration::release_store_lock();
     site_factor_plugin_fini();
 }
 

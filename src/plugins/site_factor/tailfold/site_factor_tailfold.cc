@@ -50,6 +50,7 @@ TF_PLUGIN_API void fini(void)
 {
     tf_duration::stop_store_writer();
     tf_duration::save_store();
+    tf_duration::release_store_lock();
 }
 
 TF_PLUGIN_API void site_factor_p_reconfig(void)
