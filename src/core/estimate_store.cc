@@ -4,6 +4,7 @@
 #include "file_lock.h"
 #include "text_escape.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <sys/stat.h>
@@ -372,6 +373,28 @@ bool save_estimates(const std::string &path, const RuntimeEstimator &est, std::s
     }
     close(dfd);
     return true;
+}
+
+std::vector<std::string> remove_stale_temporaries(const std::string &path)
+{
+    std::vector<std::string> removed;
+    const std::string dir = dir_of(path);
+    const std::string base = path.substr(path.find_last_of('/') + 1);
+    const std::string prefix = base + ".new.";
+    std::unique_ptr<DIR, int (*)(DIR *)> d(opendir(dir.c_str()), closedir);
+    if (!d)
+        return removed;
+    while (struct dirent *e = readdir(d.get())) {
+        const std::string name = e->d_name;
+        // mkstemp's six characters after the prefix, nothing else.
+        if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0)
+            continue;
+        const std::string full = dir + "/" + name;
+        struct stat st;
+        if (lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) && unlink(full.c_str()) == 0)
+            removed.push_back(full);
+    }
+    return removed;
 }
 
 }  // namespace tailfold

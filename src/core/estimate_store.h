@@ -33,6 +33,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "runtime_estimator.h"
 #include "text_escape.h"
@@ -57,5 +58,11 @@ LoadResult parse_estimates(const char *data, std::size_t size, RuntimeEstimator 
 // Returns false and sets `error` if the file cannot be written; the old
 // file is then left as it was.
 bool save_estimates(const std::string &path, const RuntimeEstimator &est, std::string &error);
+
+// Removes the temporary files (PATH.new.XXXXXX) that saves cut short by a
+// crash left beside PATH, and returns their names.  Call only while
+// holding the store's lock (file_lock.h): a seed writes one too while it
+// runs.
+std::vector<std::string> remove_stale_temporaries(const std::string &path);
 
 }  // namespace tailfold

@@ -774,3 +774,27 @@ TEST_F(StoreTest, ConcurrentSavesNeverGiveABrokenStore)
     EXPECT_GT(loads, 0);
     EXPECT_EQ(files(), std::vector<std::string>{"estimates.json"});
 }
+
+// A save killed between mkstemp and rename leaves PATH.new.XXXXXX; the
+// plugin removes such files (holding the lock) and nothing else.
+TEST_F(StoreTest, StaleTemporariesAreRemovedAndNothingElse)
+{
+    const std::string stale = path_ + ".new.Ab3dE9";
+    const std::string other = path_ + ".new.toolongname";
+    const std::string damaged = path_ + ".damaged.1700000000";
+    for (const std::string &f : {stale, other, damaged})
+        std::ofstream(f) << "{";
+    RuntimeEstimator est;
+    est.record(1000, "physics", "sim", 60, 3600, false);
+    std::string err;
+    ASSERT_TRUE(save_estimates(path_, est, err)) << err;
+    const std::vector<std::string> removed = remove_stale_temporaries(path_);
+    ASSERT_EQ(removed.size(), 1u);
+    EXPECT_EQ(removed[0], stale);
+    struct stat st;
+    EXPECT_NE(stat(stale.c_str(), &st), 0);
+    EXPECT_EQ(stat(other.c_str(), &st), 0);
+    EXPECT_EQ(stat(damaged.c_str(), &st), 0);
+    EXPECT_EQ(stat(path_.c_str(), &st), 0);
+    EXPECT_TRUE(remove_stale_temporaries(path_).empty());
+}

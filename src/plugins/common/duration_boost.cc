@@ -135,6 +135,11 @@ void load_store()
     if (path.empty())
         return;
     lock_store(path);
+    // A save cut short by a crash leaves its temporary file; with the lock
+    // held no other writer can be using one.
+    if (g_store_lock.held())
+        for (const std::string &f : tailfold::remove_stale_temporaries(path))
+            info("tailfold: removed %s, left by a save that did not finish", f.c_str());
     std::lock_guard<std::mutex> lk(mu);
     std::string err;
     switch (tailfold::load_estimates(path, g_est, err)) {
