@@ -8,9 +8,10 @@
 //   - "tfsched" is the prompt hand-off: when a job ends, stock Slurm leaves
 //     its CPUs idle until its main scheduler's next pass (a 1 s loop, then
 //     batch_sched_delay).  It looks at slurmctld's job and node update
-//     times every kHandoffMs and, when one moved, asks the main scheduler
-//     for a pass at once (schedule() only signals its thread, so this takes
-//     no lock and costs nothing when nothing changed).
+//     times and the nodes' counts of running and completing jobs every
+//     kHandoffMs and, when one moved, asks the main scheduler for a pass at
+//     once (schedule() only signals its thread; the counts take the node
+//     read lock for a few microseconds).
 // init() runs inside read_slurm_conf() with every slurmctld lock held, and
 // sched_p_reconfig() may too: neither may take a slurmctld lock, so both
 // only read the configuration and start or wake the threads.
@@ -40,7 +41,21 @@ constexpr unsigned kHandoffMs = 100;
 pthread_mutex_t state_mutex = PTHREAD_MUTEX_INITIALIZER;  // guards what follows
 tf_agent_t *handoff_agent = nullptr, *backfill_agent = nullptr;
 tailfold::BackfillParams current;
-time_t seen_job_update = 0, seen_node_update = 0;  // the hand-off thread's own
+
+// What the hand-off thread compares between looks.  slurmctld's update
+// times are whole seconds: a job that ends, or a node that a COMPLETING
+// job releases, in the same second as the last change moves neither, and
+// its CPUs would wait for the next event.  The nodes' counts of running
+// and completing jobs move at each of those, so they are looked at too.
+struct Activity {
+    time_t job = 0, node = 0;
+    std::uint64_t node_jobs = 0;
+    bool operator==(const Activity &o) const
+    {
+        return job == o.job && node == o.node && node_jobs == o.node_jobs;
+    }
+};
+Activity seen;  // the hand-off thread's own
 
 // slurmctld writes these under its locks; a stale read only delays the
 // hand-off to the next look.
@@ -49,13 +64,32 @@ time_t read_time(const time_t &t)
     return __atomic_load_n(&t, __ATOMIC_RELAXED);
 }
 
+// Running jobs in the low half, completing ones in the high half, summed
+// over the nodes, under the node read lock (a few microseconds for
+// thousands of nodes; the node table may be rebuilt at reconfigure).
+std::uint64_t node_job_counts()
+{
+    const slurmctld_lock_t node_read = {NO_LOCK, NO_LOCK, READ_LOCK, NO_LOCK, NO_LOCK};
+    std::uint64_t run = 0, comp = 0;
+    lock_slurmctld(node_read);
+    for (int i = 0; i < node_record_count; ++i)
+        if (const node_record_t *n = node_record_table_ptr[i]) {
+            run += n->run_job_cnt;
+            comp += n->comp_job_cnt;
+        }
+    unlock_slurmctld(node_read);
+    return (comp << 32) + run;
+}
+
 void handoff_cycle(void *)
 {
-    const time_t job = read_time(last_job_update), node = read_time(last_node_update);
-    if (job == seen_job_update && node == seen_node_update)
+    Activity now;
+    now.job = read_time(last_job_update);
+    now.node = read_time(last_node_update);
+    now.node_jobs = node_job_counts();
+    if (now == seen)
         return;
-    seen_job_update = job;
-    seen_node_update = node;
+    seen = now;
     schedule(false);
 }
 
