@@ -19,20 +19,11 @@
 # tailfold is at most stock's + 3 s.  Last, tailfold's slurmctld restarted
 # without bf_licenses says, in one line, what that costs.
 source "$(dirname "$0")/lib.sh"
-cluster_file=$top/test/cluster/backfill-cluster.conf
-stock_dir=$mc_dir/stock
-tf_dir=$mc_dir/tailfold
 slack=3
 sched_params=bf_interval=2,bf_resolution=1,bf_window=60,bf_licenses
-trap 'mc down --dir "$stock_dir" >/dev/null 2>&1 || true; mc down --dir "$tf_dir" >/dev/null 2>&1 || true' EXIT
-
-mc down --dir "$stock_dir" >/dev/null 2>&1 || true
-mc down --dir "$tf_dir" >/dev/null 2>&1 || true
-mc up --dir "$stock_dir" --port-base "$port_base" --fresh --cluster-file "$cluster_file" \
-    --set Licenses=fluent:4 --set SchedulerType=sched/backfill \
-    --set "SchedulerParameters=$sched_params" >/dev/null
-mc up --dir "$tf_dir" --port-base $((port_base + 50)) --fresh --cluster-file "$cluster_file" \
-    --set Licenses=fluent:4 --set "SchedulerParameters=$sched_params,bf_reservations=10" >/dev/null
+two_clusters_up "$top/test/cluster/backfill-cluster.conf" \
+    --set Licenses=fluent:4 --set "SchedulerParameters=$sched_params" -- \
+    --set Licenses=fluent:4 --set "SchedulerParameters=$sched_params,bf_reservations=10"
 
 R_args=(-n 1 -L fluent:2)
 B_args=(-n 1 -L fluent:4)

@@ -27,11 +27,7 @@
 #
 # Checked on each cluster: these figures; then stock and tailfold alike.
 source "$(dirname "$0")/lib.sh"
-cluster_file=$top/test/cluster/backfill-cluster.conf
-stock_dir=$mc_dir/stock
-tf_dir=$mc_dir/tailfold
 base_params=bf_interval=3,bf_resolution=1,bf_window=60
-trap 'mc down --dir "$stock_dir" >/dev/null 2>&1 || true; mc down --dir "$tf_dir" >/dev/null 2>&1 || true' EXIT
 
 phases=(
     "user_start bf_max_job_user=3,bf_max_job_start=4 3:1 3:1"
@@ -116,14 +112,10 @@ limits_run() {
 }
 
 log "starting both clusters"
-mc down --dir "$stock_dir" >/dev/null 2>&1 || true
-mc down --dir "$tf_dir" >/dev/null 2>&1 || true
-mc up --dir "$stock_dir" --port-base "$port_base" --fresh --cluster-file "$cluster_file" \
-    --set SchedulerType=sched/backfill --set "SchedulerParameters=$base_params" >/dev/null
 # TF_BF_SCHED=sched/backfill runs stock on both (to check the test itself).
 tf_sched=${TF_BF_SCHED:-sched/tailfold}
-mc up --dir "$tf_dir" --port-base "$((port_base + 50))" --fresh --cluster-file "$cluster_file" \
-    --set SchedulerType="$tf_sched" --set "SchedulerParameters=$base_params" >/dev/null
+two_clusters_up "$top/test/cluster/backfill-cluster.conf" --set "SchedulerParameters=$base_params" -- \
+    --set SchedulerType="$tf_sched" --set "SchedulerParameters=$base_params"
 check "the other cluster runs $tf_sched" grep -Eq "^SchedulerType += $tf_sched\$" <(on "$tf_dir" scontrol show config)
 
 run_on_both limits_run "$stock_dir" "$tf_dir"

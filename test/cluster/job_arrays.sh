@@ -15,17 +15,9 @@
 # components under stock, and is refused at submission under tailfold
 # (slurmctld's own rule), with the cluster going on as before.
 source "$(dirname "$0")/lib.sh"
-cluster_file=$top/test/cluster/backfill-cluster.conf
-stock_dir=$mc_dir/stock
-tf_dir=$mc_dir/tailfold
 params=bf_interval=2,bf_resolution=1,bf_window=60
-trap 'mc down --dir "$stock_dir" >/dev/null 2>&1 || true; mc down --dir "$tf_dir" >/dev/null 2>&1 || true' EXIT
-mc down --dir "$stock_dir" >/dev/null 2>&1 || true
-mc down --dir "$tf_dir" >/dev/null 2>&1 || true
-mc up --dir "$stock_dir" --port-base "$port_base" --fresh --cluster-file "$cluster_file" \
-    --set SchedulerType=sched/backfill --set "SchedulerParameters=$params" >/dev/null
-mc up --dir "$tf_dir" --port-base $((port_base + 50)) --fresh --cluster-file "$cluster_file" \
-    --set "SchedulerParameters=$params" >/dev/null
+two_clusters_up "$top/test/cluster/backfill-cluster.conf" --set "SchedulerParameters=$params" -- \
+    --set "SchedulerParameters=$params"
 
 # max_running DIR SECONDS ID: the most tasks of array ID running at once,
 # and the nodes they ran on, sampled every 0.25 s until none is left.

@@ -122,6 +122,24 @@ site_boost_mismatches() {  # weight max_s
     done
 }
 
+# Side-by-side tests: stock sched/backfill in $stock_dir (port_base) and
+# tailfold in $tf_dir (port_base + 50), both fresh from CLUSTER_FILE and
+# taken down when the test exits.
+#   two_clusters_up CLUSTER_FILE [STOCK_OPTION...] -- [TAILFOLD_OPTION...]
+stock_dir=$mc_dir/stock
+tf_dir=$mc_dir/tailfold
+two_clusters_up() {
+    local file=$1 stock=() d
+    shift
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do stock+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    trap 'mc down --dir "$stock_dir" >/dev/null 2>&1 || true; mc down --dir "$tf_dir" >/dev/null 2>&1 || true' EXIT
+    for d in "$stock_dir" "$tf_dir"; do mc down --dir "$d" >/dev/null 2>&1 || true; done
+    mc up --dir "$stock_dir" --port-base "$port_base" --fresh --cluster-file "$file" \
+        --set SchedulerType=sched/backfill "${stock[@]}" >/dev/null
+    mc up --dir "$tf_dir" --port-base $((port_base + 50)) --fresh --cluster-file "$file" "$@" >/dev/null
+}
+
 # Side-by-side scenarios (backfill_licenses, backfill_gpus): run FUNC DIR on
 # each cluster at once, in background parts, then print each part's output
 # and count its failures; a part that ended early fails the test.
