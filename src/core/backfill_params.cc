@@ -1,6 +1,7 @@
 // tailfold core: SchedulerParameters for sched/tailfold.  GPL-2.0-or-later.
 #include "backfill_params.h"
 
+#include "duration_params.h"
 #include "key_value.h"
 
 #include <cerrno>
@@ -67,7 +68,7 @@ bool is_own_key(const std::string &key)
         "bf_interval", "bf_window", "bf_resolution", "bf_max_job_test", "bf_max_time",
         "bf_yield_interval", "bf_yield_sleep", "bf_reservations", "bf_continue", "bf_runtime",
         "bf_max_job_user", "bf_max_job_assoc", "bf_max_job_part", "bf_max_job_user_part",
-        "bf_max_job_start", "bf_max_job_array_resv",
+        "bf_max_job_start", "bf_max_job_array_resv", "bf_order", "bf_starve_age",
     };
     for (const char *k : own)
         if (key == k)
@@ -135,6 +136,26 @@ bool parse_backfill_params(const char *text, BackfillParams &out, std::string &e
             else
                 error = "SchedulerParameters: " + written + "=" + val + ": must be limit or predicted";
             return val == "limit" || val == "predicted";
+        }
+        if (key == "bf_order") {
+            if (val == "priority")
+                p.order = BackfillOrder::kPriority;
+            else if (val == "shortest")
+                p.order = BackfillOrder::kShortest;
+
+            else
+                error = "SchedulerParameters: " + written + "=" + val + ": must be priority or shortest";
+            return val == "priority" || val == "shortest";
+        }
+        if (key == "bf_starve_age") {
+            const auto s = has_value ? parse_duration_seconds(val) : std::nullopt;
+            if (!s || *s > 366 * 86400) {
+                error = "SchedulerParameters: " + written + "=" + val +
+                        ": not a duration up to 366d (seconds, or a number with s, m, h or d; 0: off)";
+                return false;
+            }
+            p.starve_age_s = *s;
+            return true;
         }
         // Slurm's limits: 0 is none; at most what it accepts.
         if (key == "bf_max_job_user")

@@ -24,6 +24,11 @@
 // tailfold's own:
 //   bf_reservations=N    pending jobs whose start is held (default 1: EASY)
 //   bf_runtime=R         limit | predicted: plan with limits or learned runtimes
+//   bf_order=O           priority | shortest: the order jobs past the reservation
+//                        depth are tried in (pass_order.h; default priority)
+//   bf_starve_age=T      a job eligible for longer than T (seconds, or with s, m,
+//                        h or d) gets a held start like a top job, past
+//                        bf_reservations (default 0: off)
 #pragma once
 
 #include <cstdint>
@@ -33,6 +38,7 @@
 namespace tailfold {
 
 enum class PlanRuntime { kLimit, kPredicted };
+enum class BackfillOrder { kPriority, kShortest };
 
 struct BackfillParams {
     std::uint32_t interval_s = 30;
@@ -51,6 +57,8 @@ struct BackfillParams {
     std::uint32_t max_job_user_part = 0;
     std::uint32_t max_job_start = 0;
     std::uint32_t max_job_array_resv = 20;
+    BackfillOrder order = BackfillOrder::kPriority;
+    std::int64_t starve_age_s = 0;  // 0: off
 };
 
 // Same contract as parse_duration_params: false with one line naming the

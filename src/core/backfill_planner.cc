@@ -30,10 +30,10 @@ void BackfillPass::started(const Request &r, const Placement &actual)
 }
 
 PlanDecision BackfillPass::hold(const Request &r, std::int64_t not_before, bool estimate,
-                                std::uint32_t copies)
+                                std::uint32_t copies, bool past_depth)
 {
     PlanDecision d;
-    const bool may_hold = held_ < reservations_ && copies > 0;
+    const bool may_hold = (held_ < reservations_ || past_depth) && copies > 0;
     if (!may_hold && !estimate) {
         d.kind = PlanKind::kWaiting;
         return d;

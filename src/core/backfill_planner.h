@@ -64,8 +64,12 @@ class BackfillPass {
     // slurmctld queues as one record (bf_max_job_array_resv; see
     // array_tasks_to_hold).  The decision's placement is the first; with
     // 0 copies nothing is held and it is an estimate only.
+    // `past_depth`: hold it even when the depth is full (bf_starve_age).
     PlanDecision hold(const Request &r, std::int64_t not_before, bool estimate = true,
-                      std::uint32_t copies = 1);
+                      std::uint32_t copies = 1, bool past_depth = false);
+    // True once the reservation depth is full: from here on the order of
+    // the jobs is pass_order's.
+    bool depth_full() const { return held_ >= reservations_; }
 
     const PlanStats &stats() const { return stats_; }
     std::uint32_t held() const { return held_; }

@@ -52,10 +52,17 @@ const char *to_string(DurationSource s)
     }
 }
 
+const char *to_string(DurationScope s)
+{
+    return s == DurationScope::kQueue ? "queue" : "owner";
+}
+
 bool parse_duration_params(const char *text, DurationParams &out, std::string &error,
-                           std::uint32_t max_weight)
+                           std::uint32_t max_weight, bool owner_scope)
 {
     DurationParams p;  // defaults; `out` changes only if everything parses
+    if (!owner_scope)
+        p.scope = DurationScope::kQueue;
     std::set<std::string> seen;
     std::string min_text = "1m", max_text;  // as written, for the bounds' message
     const bool ok = for_each_key_value(text, [&](const std::string &key, const std::string &val,
@@ -112,10 +119,25 @@ bool parse_duration_params(const char *text, DurationParams &out, std::string &e
             if (!n || *n < 1)
                 return bad("must be a whole number of at least 1");
             p.store_max = *n;
+        } else if (key == "duration_batch") {
+            auto s = parse_duration_seconds(val);
+            if (!s || *s > 366 * 86400)
+                return bad("not a duration up to 366d (seconds, or a number with s, m, h or d)");
+            p.batch_s = *s;
+        } else if (key == "duration_scope") {
+            if (val == "queue")
+                p.scope = DurationScope::kQueue;
+            else if (val == "owner" && owner_scope)
+                p.scope = DurationScope::kOwner;
+            else if (val == "owner")
+                return bad("a site factor cannot see a job's other factors, so its boost is "
+                           "always queue-wide; use PriorityType=priority/tailfold for owner");
+            else
+                return bad("must be owner or queue");
         } else {
             error = "PriorityParameters: unknown key '" + key + "' (tailfold knows duration_weight, "
                     "duration_source, duration_scale, duration_min, duration_max, "
-                    "duration_history_runs, duration_store_max)";
+                    "duration_history_runs, duration_store_max, duration_scope, duration_batch)";
             return false;
         }
         return true;

@@ -16,7 +16,7 @@
 source "$(dirname "$0")/lib.sh"
 ctl_log=$mc_dir/log/slurmctld.log
 weight=10000 new_weight=20000 max_s=36000   # the largest partition MaxTime: 600 min
-good_prio=duration_weight=$weight,duration_source=limit
+good_prio=duration_weight=$weight,duration_source=limit,duration_scope=queue   # queue: a lone probe job shows its boost
 good_sched=bf_interval=2,bf_resolution=1,bf_runtime=predicted   # predicted: reads PriorityParameters too
 
 conf() { mc conf --dir "$mc_dir" "$@"; }   # --set Key=Value / --unset Key
@@ -67,6 +67,7 @@ PriorityParameters|duration_weight=|duration_weight=:|empty value
 PriorityParameters|duration_min=10x|duration_min=10x|trailing garbage
 PriorityParameters|duration_weight=5,duration_weight=6|duration_weight=6|duplicate key
 PriorityParameters|duration_min=1h,duration_max=10m|duration_max=10m|max below min
+PriorityParameters|duration_scope=user|duration_scope=user|not a choice
 SchedulerParameters|bf_interval=2,bf_resolutoin=1|bf_resolutoin|unknown key
 SchedulerParameters|bf_interval=abc|bf_interval=abc|not a number
 SchedulerParameters|bf_reservations=-1|bf_reservations=-1|negative
@@ -77,6 +78,8 @@ SchedulerParameters|bf_interval=2,bf_interval=3|bf_interval=3|duplicate key
 SchedulerParameters|bf_runtime=sometimes|bf_runtime=sometimes|not a choice
 SchedulerParameters|BF_INTERVAL=abc|BF_INTERVAL=abc|upper case (Slurm's keys ignore case)
 SchedulerParameters|bf_max_job_array_resv=1001|bf_max_job_array_resv=1001|out of Slurm's range
+SchedulerParameters|bf_order=fastest|bf_order=fastest|not a choice
+SchedulerParameters|bf_starve_age=2x|bf_starve_age=2x|not a duration
 EOF
 
 # site_factor/tailfold under priority/multifactor, which goes on without a
@@ -89,6 +92,7 @@ duration_weight=lots|duration_weight=lots|not a number
 duration_wieght=5|duration_wieght|unknown key
 duration_weight=|duration_weight=:|empty value
 duration_weight=2147483648|duration_weight=2147483648|above the 2^31 - 1 a site factor holds
+duration_scope=owner|duration_scope=owner|owner scope, which a site factor cannot see
 EOF
 # The boost built into priority/tailfold and site_factor/tailfold together:
 # a double boost and two writers of one estimate store.
@@ -175,7 +179,7 @@ n=$(cycles_in 8)
 check "after the bad lines bf_interval=2 stays: $n backfill passes in 8 s (at least 3)" test "$n" -ge 3
 
 # A good line takes effect: the checks above could tell.
-conf --set "PriorityParameters=duration_weight=$new_weight,duration_source=limit" \
+conf --set "PriorityParameters=duration_weight=$new_weight,duration_source=limit,duration_scope=queue" \
     --set SchedulerParameters=bf_interval=30,bf_resolution=1,bf_runtime=predicted
 logged scontrol reconfigure
 check "the good reconfigure logs no error" \

@@ -11,7 +11,7 @@ weight=10000
 # Partitions DOWN in slurm.conf too, so the jobs stay pending across the
 # restart of step 2 (see partitions_down_file).
 cluster_up --cluster-file "$(partitions_down_file "$top/etc/minicluster/cluster.conf")" \
-    --set PriorityParameters=duration_weight=$weight,duration_source=limit \
+    --set PriorityParameters=duration_weight=$weight,duration_source=limit,duration_scope=queue \
     --set PriorityWeightAge=0 --set PriorityWeightFairshare=0 --set PriorityWeightJobSize=0 \
     --set PriorityWeightPartition=0 --set PriorityWeightQOS=0 >/dev/null
 jobs=$(submit_by_limit alice 1 10 30 60)
@@ -32,7 +32,7 @@ check "after a restart sprio shows the same boost" test "$(site_rows)" = "$rows"
 
 # 3. Learning: two runs of one job name are recorded in the store at the
 #    next pass (PriorityCalcPeriod=1).
-mc conf --dir "$mc_dir" --set PriorityParameters=duration_weight=10000,duration_source=history
+mc conf --dir "$mc_dir" --set PriorityParameters=duration_weight=10000,duration_source=history,duration_scope=queue
 scontrol reconfigure
 scontrol update PartitionName=debug State=UP
 scancel -u alice

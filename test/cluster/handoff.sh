@@ -37,30 +37,7 @@ print("\n".join("%.1f" % r.uniform(2.0, 4.9) for _ in range(64)))' |
     scontrol update PartitionName="$part" State=UP
     wait_queue_empty 120 || { fail "$1: the 64 jobs did not finish"; return; }
     local out
-    out=$(python3 - "$mc_dir/log/slurmctld.log" <<'PY'
-import datetime, re, sys
-def ts(line):
-    m = re.match(r'\[(\S+)\]', line)
-    try:
-        return datetime.datetime.fromisoformat(m.group(1)).timestamp()
-    except (AttributeError, ValueError):
-        return None
-ends, starts = [], []
-for line in open(sys.argv[1], errors='replace'):
-    t = ts(line)
-    if t is None:
-        continue
-    if '_job_complete: JobId=' in line and ' done' in line:
-        ends.append(t)
-    elif 'sched: Allocate JobId=' in line or 'backfill started' in line or 'Started JobId=' in line:
-        starts.append(t)
-ends = sorted(ends)[-64:][:48]  # the 64 jobs' ends (the chain's came first)
-starts.sort()
-gaps = sorted(min(s - e for s in starts if s >= e) for e in ends if any(s >= e for s in starts))
-n = len(gaps)
-print("%d %.2f %.2f %.2f %.2f" % (n, sum(gaps) / n, gaps[n // 2], gaps[int(0.9 * n)], gaps[-1]))
-PY
-)
+    out=$(handoff_gaps "$mc_dir/log/slurmctld.log" 64 48)  # the chain's ends came first
     local n mean median p90 max
     read -r n mean median p90 max <<<"$out"
     log "$1: $n job ends with jobs waiting: gap to the next start mean $mean s, median $median, p90 $p90, max $max"

@@ -122,6 +122,51 @@ site_boost_mismatches() {  # weight max_s
     done
 }
 
+# The end of the last priority pass: priority/multifactor and
+# priority/tailfold rewrite this file then (every PriorityCalcPeriod).
+pass_time() { stat -c %Y "$1/state/priority_last_decay_ran" 2>/dev/null || echo 0; }
+wait_pass_after() {  # dir time
+    local end=$((SECONDS + 100))
+    while [ "$(pass_time "$1")" -le "$2" ]; do
+        [ $SECONDS -lt $end ] || return 1
+        sleep 1
+    done
+}
+
+# Gaps from job ends to the next job start, from slurmctld's log (its
+# timestamps have milliseconds): of the last TOTAL job ends, the first
+# WAITING (those after which a job still waited).  Prints "n mean median
+# p90 max" in seconds.
+handoff_gaps() {  # log total waiting
+    python3 - "$@" <<'PY'
+import datetime, re, sys
+def ts(line):
+    m = re.match(r'\[(\S+)\]', line)
+    try:
+        return datetime.datetime.fromisoformat(m.group(1)).timestamp()
+    except (AttributeError, ValueError):
+        return None
+total, waiting = int(sys.argv[2]), int(sys.argv[3])
+ends, starts = [], []
+for line in open(sys.argv[1], errors='replace'):
+    t = ts(line)
+    if t is None:
+        continue
+    if '_job_complete: JobId=' in line and ' done' in line:
+        ends.append(t)
+    elif 'sched: Allocate JobId=' in line or 'backfill started' in line or 'Started JobId=' in line:
+        starts.append(t)
+ends = sorted(ends)[-total:][:waiting]
+starts.sort()
+gaps = sorted(min(s - e for s in starts if s >= e) for e in ends if any(s >= e for s in starts))
+n = len(gaps)
+if not n:
+    print("0 - - - -")
+else:
+    print("%d %.2f %.2f %.2f %.2f" % (n, sum(gaps) / n, gaps[n // 2], gaps[int(0.9 * n)], gaps[-1]))
+PY
+}
+
 # Side-by-side tests: stock sched/backfill in $stock_dir (port_base) and
 # tailfold in $tf_dir (port_base + 50), both fresh from CLUSTER_FILE and
 # taken down when the test exits.

@@ -22,15 +22,6 @@ both_submit() {  # user sbatch-args...: the same job to both, ids must agree
     last_id=$a
 }
 queue_empty() { [ -z "$(on "$1" squeue -h -o %i)" ]; }
-# The end of the last priority pass: both plugins rewrite this file then.
-pass_time() { stat -c %Y "$1/state/priority_last_decay_ran" 2>/dev/null || echo 0; }
-wait_pass_after() {  # dir time
-    local end=$((SECONDS + 100))
-    while [ "$(pass_time "$1")" -le "$2" ]; do
-        [ $SECONDS -lt $end ] || return 1
-        sleep 1
-    done
-}
 
 run_set() {  # name max_age_s age_weight settings...
     local name=$1 max_age=$2 w_age=$3; shift 3

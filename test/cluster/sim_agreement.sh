@@ -23,7 +23,7 @@ source "$(dirname "$0")/lib.sh"
 sim=$top/tools/tailfold-sim
 cluster_up --set PriorityWeightFairshare=0 --set PriorityWeightAge=0 --set PriorityWeightJobSize=0 \
     --set PriorityWeightPartition=0 --set PriorityWeightQOS=0 \
-    --set PriorityParameters=duration_weight=2000,duration_source=limit,duration_max=10h \
+    --set PriorityParameters=duration_weight=2000,duration_source=limit,duration_max=10h,duration_scope=queue \
     --set SchedulerParameters=bf_interval=1,bf_resolution=1,bf_reservations=1 >/dev/null
 
 # user CPUs limit_minutes sleep_seconds (16 CPUs: 4 nodes x 4)

@@ -317,8 +317,8 @@ TEST(Simulator, EasyPlansWithLimits)
     EXPECT_EQ(e.jobs[2].start, 200);
 }
 
-// tailfold: with the machine busy, two jobs wait; the longer one goes
-// first when the duration weight outweighs age.
+// tailfold with duration_scope=queue: with the machine busy, two jobs
+// wait; the longer one goes first when the duration weight outweighs age.
 TEST(Simulator, TailfoldRunsLongerFirst)
 {
     Workload w;
@@ -327,11 +327,41 @@ TEST(Simulator, TailfoldRunsLongerFirst)
     SimSettings s = settings(Policy::kTailfold, 2);
     s.prio.duration.weight = 2000;
     s.prio.duration.source = tailfold::DurationSource::kLimit;
+    s.prio.duration.scope = tailfold::DurationScope::kQueue;
     const SimResult r = simulate(w, s);
     EXPECT_EQ(r.jobs[2].start, 100);   // the hour-long job first
     EXPECT_EQ(r.jobs[1].start, 3700);  // then the minute
     const SimResult e = simulate(w, settings(Policy::kEasy, 2));
     EXPECT_EQ(e.jobs[1].start, 100);  // submit order
+}
+
+// duration_scope=owner (the default): the same two waiting jobs swap only
+// when one user owns both; of two users, the first submitted goes first
+// as under multifactor; a trace without users folds nothing.
+TEST(Simulator, OwnerScopeFoldsOnlyWithinAnOwner)
+{
+    auto run = [](std::uint32_t user_b, std::uint32_t user_c) {
+        Workload w;
+        w.machine_cpus = 2;
+        w.jobs = {job(1, 0, 2, 100), job(2, 1, 2, 60), job(3, 2, 2, 3600)};
+        w.jobs[0].user = 9;
+        w.jobs[1].user = user_b;
+        w.jobs[2].user = user_c;
+        SimSettings s = settings(Policy::kTailfold, 2);
+        s.prio.duration.weight = 2000;
+        s.prio.duration.source = tailfold::DurationSource::kLimit;
+        s.prio.weights.fairshare = 0;  // equal users: age alone tells them apart,
+        s.prio.weights.age = 1e7;      // ~16 a second, so priorities are not all 1
+        return simulate(w, s);
+    };
+    const SimResult same = run(5, 5);
+    EXPECT_EQ(same.jobs[2].start, 100);
+    EXPECT_EQ(same.jobs[1].start, 3700);
+    const SimResult two = run(5, 6);
+    EXPECT_EQ(two.jobs[1].start, 100);
+    EXPECT_EQ(two.jobs[2].start, 160);
+    const SimResult none = run(0, 0);
+    EXPECT_EQ(none.jobs[1].start, 100);
 }
 
 // Nothing loops forever and every job is accounted for, on many random jobs.

@@ -9,6 +9,8 @@
 
 #include "src/core/backfill_planner.h"
 #include "src/core/job_priority.h"
+#include "src/core/owner_fold.h"
+#include "src/core/pass_order.h"
 #include "fair_share.h"
 #include "src/core/runtime_estimator.h"
 #include "src/core/timeline.h"
@@ -130,7 +132,12 @@ class Engine {
     std::optional<tailfold::JobPriority> calc_;  // refers to prio_settings_
     SimFairShare fs_;
     std::int64_t last_decay_ = -1;
+    bool rank_stale_ = false;
     std::vector<std::pair<std::size_t, std::int64_t>> ended_;  // (job, end) since the last decay
+    std::unordered_map<std::uint32_t, std::vector<tailfold::FoldMember>> owners_;  // scratch of fold_owners
+    tailfold::FoldScratch fold_scratch_;
+    std::vector<tailfold::TailJob> tail_;  // scratch of reorder_tail
+    std::vector<std::size_t> place_ = std::vector<std::size_t>(w_.jobs.size());  // job -> place in a pass's order
 
     bool by_priority() const
     {
@@ -159,7 +166,7 @@ class Engine {
         for (const auto &[idx, end] : ended_)
             charge(idx, end, true);
         ended_.clear();
-        fs_.rank();
+        rank_stale_ = true;  // ranked when a pass first needs it (order_queue)
         last_decay_ = now;
     }
 
@@ -219,6 +226,13 @@ class Engine {
     {
         if (!by_priority())
             return;  // submit order
+        if (rank_stale_) {
+            // Usage changes only in decay_pass, so ranking here gives what
+            // ranking there would have; a period without pending jobs
+            // needs no ranking at all.
+            fs_.rank();
+            rank_stale_ = false;
+        }
         std::vector<std::pair<std::uint32_t, std::size_t>> keyed;
         keyed.reserve(pending_.size());
         for (std::size_t idx : pending_) {
@@ -230,15 +244,75 @@ class Engine {
             f.has_time_limit = true;
             f.time_limit_min = std::uint32_t((j.limit + 59) / 60);
             f.expected_runtime_s = prio_settings_.duration.weight ? expected_runtime(j) : 0;
-            const tailfold::WeightedFactors w = calc_->weigh(f, tailfold::PartitionFacts{}, kEpoch + now);
+            tailfold::WeightedFactors w = calc_->weigh(f, tailfold::PartitionFacts{}, kEpoch + now);
+            if (owner_fold()) {
+                const std::int64_t boost = w.duration;
+                w.duration = 0;
+                const std::uint32_t base = tailfold::JobPriority::sum(w, 0, 0);
+                keyed.push_back({base, idx});
+                if (j.user)  // 0: the trace names no user, so the job is its own owner
+                    owners_[j.user].push_back({base, boost, idx, base, res_.jobs[idx].submit});
+                continue;
+            }
             keyed.push_back({tailfold::JobPriority::sum(w, 0, 0), idx});
         }
-        // Highest first; equal priorities in submit order, as Slurm breaks
+        if (owner_fold())
+            fold_owners(keyed);
+        // Highest first; equal priorities in trace order, as Slurm breaks
         // ties by job id.
-        std::stable_sort(keyed.begin(), keyed.end(),
-                         [](const auto &a, const auto &b) { return a.first > b.first; });
+        std::sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
         for (std::size_t i = 0; i < keyed.size(); ++i)
             pending_[i] = keyed[i].second;
+    }
+
+    // sched/tailfold's own settings (bf_order, bf_starve_age) apply to the
+    // tailfold policy; easy and multifactor stand for Slurm's sched/backfill.
+    bool sched_tailfold() const { return s_.policy == Policy::kTailfold; }
+
+    // The queue after the reservation depth filled, as sched/tailfold tries
+    // it (src/core/pass_order.h): the jobs the pass will still look at,
+    // from place `from` on, reordered in pending_.
+    void reorder_tail(std::size_t from, std::size_t tested, std::int64_t now)
+    {
+        std::size_t to = pending_.size();
+        if (s_.backfill.max_job_test)
+            to = std::min(to, from + (s_.backfill.max_job_test > tested ? s_.backfill.max_job_test - tested : 0));
+        if (to - from < 2)
+            return;
+        tail_.clear();
+        for (std::size_t k = from; k < to; ++k) {
+            const std::size_t idx = pending_[k];
+            tail_.push_back({idx, expected_runtime(w_.jobs[idx]),
+                             tailfold::is_starving(res_.jobs[idx].submit, now, s_.backfill.starve_age_s)});
+        }
+        tailfold::order_tail(tail_, s_.backfill.order);
+        for (std::size_t k = from; k < to; ++k)
+            pending_[k] = tail_[k - from].ref;
+    }
+
+    bool owner_fold() const
+    {
+        return prio_settings_.duration.weight && prio_settings_.duration.scope == tailfold::DurationScope::kOwner;
+    }
+
+    // duration_scope=owner: each user's batches take their own priorities
+    // in their boosted order (src/core/owner_fold.h).  The trace has one
+    // partition and no accounts, so an owner is a user; a job becomes
+    // eligible at its submission (a chained job: at its predecessor's end).
+    void fold_owners(std::vector<std::pair<std::uint32_t, std::size_t>> &keyed)
+    {
+        for (std::size_t k = 0; k < keyed.size(); ++k)
+            place_[keyed[k].second] = k;
+        for (auto &[user, members] : owners_) {
+            if (members.size() > 1) {
+                tailfold::fold_owner(members, prio_settings_.duration.batch_s, fold_scratch_);
+                for (const tailfold::FoldMember &m : members)
+                    keyed[place_[m.order]].first = m.folded;
+            }
+            members.clear();
+        }
     }
 
     void schedule(std::int64_t now)
@@ -263,8 +337,13 @@ class Engine {
         std::vector<std::size_t> still;
         still.reserve(pending_.size());
         std::size_t tested = 0;
-        bool blocked = false;
-        for (std::size_t idx : pending_) {
+        bool blocked = false, reordered = !sched_tailfold();
+        for (std::size_t k = 0; k < pending_.size(); ++k) {
+            if (!reordered && pass.depth_full()) {
+                reorder_tail(k, tested, now);
+                reordered = true;
+            }
+            const std::size_t idx = pending_[k];
             const SimJob &j = w_.jobs[idx];
             tailfold::Request r;
             r.cpus = j.cpus;
@@ -291,7 +370,10 @@ class Engine {
                 pass.started(r, p);
                 start(idx, p, now);
             } else {
-                pass.hold(r, now, false);  // estimates past the depth: nobody reads them here
+                // Estimates past the depth: nobody reads them here.
+                const bool starving = sched_tailfold() &&
+                                      tailfold::is_starving(res_.jobs[idx].submit, now, s_.backfill.starve_age_s);
+                pass.hold(r, now, false, 1, starving);
                 still.push_back(idx);
             }
         }

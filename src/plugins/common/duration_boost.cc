@@ -50,11 +50,12 @@ std::int64_t limit_seconds(std::uint32_t minutes)
 
 }  // namespace
 
-bool configure(const char *text, const char *what, OnBad on_bad, std::uint32_t max_weight)
+bool configure(const char *text, const char *what, OnBad on_bad, std::uint32_t max_weight,
+               bool owner_scope)
 {
     tailfold::DurationParams p = params();
     std::string err;
-    if (!tailfold::parse_duration_params(text, p, err, max_weight)) {
+    if (!tailfold::parse_duration_params(text, p, err, max_weight, owner_scope)) {
         // The core names PriorityParameters; say which line it really was.
         const std::string prefix = "PriorityParameters";
         if (what && err.compare(0, prefix.size(), prefix) == 0)

@@ -28,9 +28,11 @@ enum class OnBad { kError, kFatal, kQuiet };
 // Parse `text` (the plugin's parameter line, named `what` in messages).
 // On a bad value: one message naming the key and value, the previous
 // parameters stay, and false is returned: no half-read configuration.
-// max_weight: the largest duration_weight the caller can carry.
+// max_weight: the largest duration_weight the caller can carry;
+// owner_scope: false for PrioritySiteFactorParameters (see
+// parse_duration_params).
 bool configure(const char *text, const char *what, OnBad on_bad,
-               std::uint32_t max_weight = 0xffffffffu);
+               std::uint32_t max_weight = 0xffffffffu, bool owner_scope = true);
 tailfold::DurationParams params();
 
 // The factor's upper bound: duration_max, else the largest finite

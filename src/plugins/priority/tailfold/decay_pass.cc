@@ -252,6 +252,7 @@ void pass()
             assoc_mgr_lock_t read = {};
             read.assoc = READ_LOCK;
             read.qos = READ_LOCK;
+            fold_pass_begin();
             ListIterator it = list_iterator_create(job_list);
             while (void *p = list_next(it)) {
                 auto *job = static_cast<job_record_t *>(p);
@@ -262,6 +263,7 @@ void pass()
                 assoc_mgr_unlock(&read);
             }
             list_iterator_destroy(it);
+            fold_pass_end();
         }
         unlock_slurmctld(job_write);
     }
@@ -285,7 +287,9 @@ void pass()
         read.assoc = READ_LOCK;
         read.qos = READ_LOCK;
         assoc_mgr_lock(&read);
+        fold_pass_begin();
         for_each_job([now](job_record_t *job) { recalc_job(job, now); });
+        fold_pass_end();
         assoc_mgr_unlock(&read);
         unlock_slurmctld(job_write);
     }

@@ -127,8 +127,11 @@ static priority_factors_object_t *reset_factors(job_record_t *job, bool with_tre
     return f;
 }
 
-std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_duration::Lookup use)
+std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_duration::Lookup use,
+                           std::int64_t *boost_out)
 {
+    if (boost_out)
+        *boost_out = 0;
     // An operator's priority (and a hold, priority 0) stands.
     if (job->direct_set_prio && job->priority > 0) {
         if (job->prio_factors)
@@ -153,8 +156,12 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_
         j.expected_runtime_s = tf_duration::expected_runtime(job, use).seconds;
     JobPriority calc(s, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)});
     priority_factors_object_t *f = reset_factors(job, with_tres);
-    const WeightedFactors w =
+    WeightedFactors w =
         calc.weigh(j, partition_facts(job->part_ptr, with_tres), now, with_tres ? f->priority_tres : nullptr);
+    if (boost_out) {
+        *boost_out = w.duration;
+        w.duration = 0;
+    }
     f->priority_age = w.age;
     f->priority_assoc = w.assoc;
     f->priority_fs = w.fairshare;
@@ -198,7 +205,11 @@ void recalc_job(job_record_t *job, time_t now)
     if (job->priority == 0 || IS_JOB_POWER_UP_NODE(job) ||
         (!IS_JOB_PENDING(job) && !cfg.settings.has(tailfold::kCalculateRunning)))
         return;
-    const std::uint32_t p = job_priority(job, now, true);
+    std::int64_t boost = 0;
+    const bool owner = owner_scope();
+    const std::uint32_t p = job_priority(job, now, true, tf_duration::Lookup::kMemo, owner ? &boost : nullptr);
+    if (owner && fold_pass_add(job, p, boost))
+        return;  // fold_pass_end writes it
     if (!cfg.settings.has(tailfold::kIncrOnly) || job->priority < p) {
         job->priority = p;
         last_job_update = time(NULL);

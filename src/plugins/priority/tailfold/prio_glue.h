@@ -5,6 +5,7 @@
 //   job_factors.cc job records -> core factors -> job->priority, prio_factors
 //   usage.cc       running jobs -> association and QoS usage; decay; reset
 //   fair_share.cc  association tree -> Fair Tree / classic -> assoc usage
+//   owner_fold.cc  duration_scope=owner: each owner's jobs folded
 //   decay_pass.cc  the periodic pass (thread "tfdecay") and its state file
 //   sprio.cc       the sprio RPC
 // priority_tailfold.cc holds the plugin symbols and nothing else.
@@ -55,8 +56,11 @@ bool load_config(bool at_startup);
 // assoc_locked, an assoc_mgr read (or write) lock on assoc and qos.
 // `use`: kFresh when slurmctld asks (a new or updated job), kMemo in the
 // periodic pass (see tf_duration::expected_runtime).
+// With `boost_out`, the priority returned is without the duration boost,
+// which goes to *boost_out (duration_scope=owner folds it afterwards).
 std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked,
-                           tf_duration::Lookup use = tf_duration::Lookup::kMemo);
+                           tf_duration::Lookup use = tf_duration::Lookup::kMemo,
+                           std::int64_t *boost_out = nullptr);
 // Recalculation of one job in a pass: skips held, non-pending (unless
 // CALCULATE_RUNNING) and power-up jobs, honours INCR_ONLY.
 void recalc_job(job_record_t *job, time_t now);
@@ -88,6 +92,17 @@ void classic_assoc_usage(slurmdb_assoc_rec_t *assoc);  // also for sshare (assoc
 // association manager does it only when associations change).  Takes
 // assoc W; caller holds no assoc lock.
 void renormalise_shares();
+
+// owner_fold.cc: duration_scope=owner.  Job write lock held throughout.
+bool owner_scope();  // the fold is on (duration_weight > 0, scope owner)
+// The periodic pass: begin, add every job recalculated (false: the job
+// is in no owner's group and keeps `base`), end folds and writes.
+void fold_pass_begin();
+bool fold_pass_add(job_record_t *job, std::uint32_t base, std::int64_t boost);
+void fold_pass_end();
+// slurmctld asks for one job's priority: its folded priority, the owner's
+// other jobs moved as the fold says.
+std::uint32_t fold_on_set(job_record_t *job, std::uint32_t base, std::int64_t boost);
 
 // sprio.cc
 List factors_list(priority_factors_request_msg_t *req, uid_t uid);

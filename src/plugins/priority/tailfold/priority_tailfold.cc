@@ -79,7 +79,13 @@ TF_PLUGIN_API uint32_t priority_p_set(uint32_t last_prio, job_record_t *job)
 {
     (void)last_prio;
     site_factor_g_set(job);  // first, so a new site factor counts
-    return tf_prio::job_priority(job, time(NULL), false, tf_duration::Lookup::kFresh);
+    if (!tf_prio::owner_scope())
+        return tf_prio::job_priority(job, time(NULL), false, tf_duration::Lookup::kFresh);
+    std::int64_t boost = 0;
+    const std::uint32_t base = tf_prio::job_priority(job, time(NULL), false, tf_duration::Lookup::kFresh, &boost);
+    if (job->direct_set_prio && job->priority > 0)
+        return base;  // an operator's priority stands
+    return tf_prio::fold_on_set(job, base, boost);
 }
 
 // assoc_clear: slurm.conf was re-read (no slurmctld lock held); otherwise

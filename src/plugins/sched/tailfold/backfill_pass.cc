@@ -25,6 +25,8 @@
 
 #include "src/core/backfill_limits.h"
 #include "src/core/backfill_planner.h"
+#include "src/core/pass_order.h"
+#include "src/plugins/common/duration_boost.h"
 
 extern "C" {
 #include "src/slurmctld/acct_policy.h"
@@ -266,6 +268,71 @@ void record_stats(std::int64_t start_us, std::int64_t slept_us, std::uint32_t qu
     s.bf_table_size_sum += std::uint32_t(steps);
 }
 
+// When the job became eligible, for bf_starve_age: when it began to
+// accrue age, else when it was submitted.
+std::int64_t eligible_since(const job_record_t *job)
+{
+    const job_details *d = job->details;
+    return d ? (d->accrue_time ? d->accrue_time : d->submit_time) : 0;
+}
+
+// The pass's queue: slurmctld's records in priority order while the
+// reservation depth fills; then the records the pass may still look at
+// (bf_max_job_test) in pass_order's order: jobs past bf_starve_age first,
+// then by bf_order.
+class TailQueue {
+  public:
+    TailQueue(const tailfold::BackfillParams &p, time_t now) : p_(p), now_(now) {}
+
+    job_queue_rec_t *next(List queue, bool depth_full, std::uint32_t looked_at)
+    {
+        if (!ordered_ && depth_full && (p_.order != tailfold::BackfillOrder::kPriority || p_.starve_age_s))
+            order(queue, looked_at);
+        if (!ordered_ || at_ >= recs_.size())
+            return static_cast<job_queue_rec_t *>(list_pop(queue));
+        return recs_[at_++];
+    }
+
+    // Records taken but not handed out (the pass ended first).
+    void drop()
+    {
+        for (; at_ < recs_.size(); ++at_)
+            xfree(recs_[at_]);
+    }
+
+    std::uint32_t starving_held = 0;
+
+  private:
+    const tailfold::BackfillParams &p_;
+    const time_t now_;
+    bool ordered_ = false;
+    std::vector<job_queue_rec_t *> recs_;
+    std::size_t at_ = 0;
+
+    void order(List queue, std::uint32_t looked_at)
+    {
+        ordered_ = true;
+        std::size_t room = p_.max_job_test ? (p_.max_job_test > looked_at ? p_.max_job_test - looked_at : 0)
+                                           : std::size_t(-1);
+        std::vector<tailfold::TailJob> keys;
+        while (room-- > 0) {
+            auto *rec = static_cast<job_queue_rec_t *>(list_pop(queue));
+            if (!rec)
+                break;
+            const job_record_t *job = rec->job_ptr;
+            keys.push_back({recs_.size(), tf_duration::expected_runtime(job).seconds,
+                            tailfold::is_starving(eligible_since(job), now_, p_.starve_age_s)});
+            recs_.push_back(rec);
+        }
+        tailfold::order_tail(keys, p_.order);
+        std::vector<job_queue_rec_t *> sorted;
+        sorted.reserve(recs_.size());
+        for (const tailfold::TailJob &k : keys)
+            sorted.push_back(recs_[k.ref]);
+        recs_.swap(sorted);
+    }
+};
+
 }  // namespace
 
 void backfill_pass()
@@ -293,8 +360,9 @@ void backfill_pass()
     std::unordered_set<std::uint32_t> done;  // a job with several partitions: its best record only
     std::uint32_t depth = 0, tried = 0;
     bool go_on = true;
+    TailQueue tail(p, now);
 
-    while (auto *rec = static_cast<job_queue_rec_t *>(list_pop(queue))) {
+    while (auto *rec = tail.next(queue, pass.depth_full(), depth)) {
         job_record_t *job = rec->job_ptr;
         if (go_on && usec_now() - held_since_us >= std::int64_t(p.yield_interval_us)) {
             go_on = yield_locks(p, slept_us);
@@ -349,7 +417,11 @@ void backfill_pass()
                 // count a licence busy that the plan sees free: then no
                 // earlier than the next step.
                 const tailfold::PlanDecision dec =
-                    pass.hold(r, nodes || !may_start ? now + 1 : now, true, tasks_to_hold(job, p));
+                    pass.hold(r, nodes || !may_start ? now + 1 : now, true, tasks_to_hold(job, p),
+                              tailfold::is_starving(eligible_since(job), now, p.starve_age_s));
+                if (dec.kind == tailfold::PlanKind::kReserved && pass.depth_full() &&
+                    tailfold::is_starving(eligible_since(job), now, p.starve_age_s))
+                    ++tail.starving_held;
                 if (dec.kind != tailfold::PlanKind::kNoFit)
                     record_plan(job, dec);
             }
@@ -365,6 +437,7 @@ void backfill_pass()
         if (magnetic)
             job_resv_clear_magnetic_flag(job);
     }
+    tail.drop();
     FREE_NULL_LIST(queue);
     record_stats(start_us, slept_us, queue_len, depth, tried, timeline.step_count());
     unlock_slurmctld(kPassLocks);
@@ -374,6 +447,9 @@ void backfill_pass()
           "%u over per-pass limits, %ld us",
           queue_len, depth, st.started, st.reserved, limits.skipped(),
           long(usec_now() - start_us - slept_us));
+    if (tail.starving_held)
+        info("sched/tailfold: %u jobs pending longer than bf_starve_age hold planned starts "
+             "past bf_reservations (squeue --start shows them)", tail.starving_held);
 }
 
 }  // namespace tf_sched

@@ -55,6 +55,13 @@ bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
 // placement starting now.
 tailfold::Placement allocation_of(const job_record_t *job, time_t now, const ResourceIndex &index);
 
+// Whether the settings read learned runtimes (bf_runtime=predicted plans
+// with them, bf_order=shortest orders by them).
+inline bool reads_estimates(const tailfold::BackfillParams &p)
+{
+    return p.runtime == tailfold::PlanRuntime::kPredicted || p.order == tailfold::BackfillOrder::kShortest;
+}
+
 // A node mask as a Slurm bitmap (caller frees) and back.
 bitstr_t *to_bitmap(const std::vector<bool> &mask);
 

@@ -95,7 +95,7 @@ void handoff_cycle(void *)
 
 void backfill_cycle(void *)
 {
-    if (tf_sched::params().runtime == tailfold::PlanRuntime::kPredicted)
+    if (tf_sched::reads_estimates(tf_sched::params()))
         tf_duration::reload_store_if_changed();
     tf_sched::backfill_pass();
     // The pass built its queue and timeline in this thread's malloc arena
@@ -112,16 +112,16 @@ void configure_predictions()
     const bool site = slurm_conf.site_factor_plugin &&
                       !strcmp(slurm_conf.site_factor_plugin, "site_factor/tailfold");
     if (!prio && !site) {
-        error("%s: bf_runtime=predicted needs PriorityType=priority/tailfold or "
+        error("%s: bf_runtime=predicted and bf_order=shortest need PriorityType=priority/tailfold or "
               "PrioritySiteFactorPlugin=site_factor/tailfold to learn runtimes; "
-              "until then jobs are planned with their time limits",
+              "until then jobs are planned with their time limits and ordered by them",
               plugin_type);
         return;
     }
     // Quiet: the plugin that owns these keys reports a bad line itself.
     tf_duration::configure(prio ? slurm_conf.priority_params : slurm_conf.site_factor_params,
                            prio ? "PriorityParameters" : "PrioritySiteFactorParameters",
-                           tf_duration::OnBad::kQuiet);
+                           tf_duration::OnBad::kQuiet, 0xffffffffu, prio);
 }
 
 // One line per key of Slurm's own backfill that tailfold does not act on
@@ -161,7 +161,7 @@ bool load_params(bool at_startup)
     if (backfill_agent)
         tf_agent_set_interval(backfill_agent, p.interval_s * 1000ULL);
     pthread_mutex_unlock(&state_mutex);
-    if (p.runtime == tailfold::PlanRuntime::kPredicted)
+    if (tf_sched::reads_estimates(p))
         configure_predictions();
     // The plan holds licences for the jobs it holds, but slurmctld's main
     // scheduler goes past a job whose licences are busy and starts lower
@@ -213,9 +213,11 @@ TF_PLUGIN_API int init(void)
         error("%s: cannot start the scheduler threads", plugin_type);
     else
         info("%s: backfill every %us, window %u min, resolution %us, %u reservation(s), "
-             "bf_runtime=%s",
+             "bf_runtime=%s, bf_order=%s, bf_starve_age=%llds",
              plugin_type, p.interval_s, p.window_min, p.resolution_s, p.reservations,
-             p.runtime == tailfold::PlanRuntime::kPredicted ? "predicted" : "limit");
+             p.runtime == tailfold::PlanRuntime::kPredicted ? "predicted" : "limit",
+             p.order == tailfold::BackfillOrder::kShortest ? "shortest" : "priority",
+             static_cast<long long>(p.starve_age_s));
     return rc;
 }
 

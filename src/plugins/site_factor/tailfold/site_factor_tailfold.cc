@@ -35,7 +35,7 @@ TF_PLUGIN_API int init(void)
     if (!tf_duration::configure(slurm_conf.site_factor_params, kParams,
                                 tf_in_slurmctld() ? tf_duration::OnBad::kFatal
                                                   : tf_duration::OnBad::kError,
-                                tailfold::kSiteFactorMaxWeight))
+                                tailfold::kSiteFactorMaxWeight, false))
         return SLURM_ERROR;
     tf_duration::refresh_max();
     tf_duration::load_store();
@@ -57,7 +57,7 @@ TF_PLUGIN_API void site_factor_p_reconfig(void)
 {
     // A bad value keeps the last good settings (the error names it).
     (void)tf_duration::configure(slurm_conf.site_factor_params, kParams, tf_duration::OnBad::kError,
-                                 tailfold::kSiteFactorMaxWeight);
+                                 tailfold::kSiteFactorMaxWeight, false);
 }
 
 // The job's site factor: NICE_OFFSET + boost, the boost held within what
