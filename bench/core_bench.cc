@@ -6,6 +6,7 @@
 #include "src/core/runtime_estimator.h"
 #include "src/core/fair_tree.h"
 #include "src/core/job_priority.h"
+#include "src/core/owner_fold.h"
 #include "src/core/timeline.h"
 
 #include <benchmark/benchmark.h>
@@ -187,6 +188,23 @@ void BM_EstimateStoreSave(benchmark::State &state)
     state.counters["entries"] = double(est.size());
 }
 BENCHMARK(BM_EstimateStoreSave)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// One owner's batch folded again, as priority/tailfold does under the job
+// write lock for each submission or release of that owner's jobs: N
+// members, equal bases (a bag submitted at once), random boosts.
+void BM_OwnerFold(benchmark::State &state)
+{
+    std::mt19937 rng(3);
+    std::vector<FoldMember> members;
+    for (std::int64_t i = 0; i < state.range(0); ++i)
+        members.push_back({5000, std::int64_t(rng() % 20000), std::uint64_t(i), 0, kNow + i % 30});
+    FoldScratch scratch;
+    for (auto _ : state) {
+        fold_owner(members, 600, scratch);
+        benchmark::DoNotOptimize(members.data());
+    }
+}
+BENCHMARK(BM_OwnerFold)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
