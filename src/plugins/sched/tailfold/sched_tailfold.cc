@@ -11,7 +11,8 @@
 //     times and the nodes' counts of running and completing jobs every
 //     kHandoffMs and, when one moved, asks the main scheduler for a pass at
 //     once (schedule() only signals its thread; the counts take the node
-//     read lock for a few microseconds).
+//     read lock for a few microseconds); a burst of job changes with no
+//     resources freed is let settle first (handoff_cycle).
 // init() runs inside read_slurm_conf() with every slurmctld lock held, and
 // sched_p_reconfig() may too: neither may take a slurmctld lock, so both
 // only read the configuration and start or wake the threads.
@@ -19,6 +20,7 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <time.h>
 
 #include <string>
 #include <vector>
@@ -37,6 +39,10 @@ TF_PLUGIN_API const uint32_t plugin_version = SLURM_VERSION_NUMBER;
 namespace {
 
 constexpr unsigned kHandoffMs = 100;
+// The longest a burst of job changes may hold the hand-off back: what
+// slurmctld's own main scheduler waits after job changes by default
+// (batch_sched_delay, 3 s), so never slower than stock.
+constexpr std::int64_t kSettleMaxMs = 3000;
 
 pthread_mutex_t state_mutex = PTHREAD_MUTEX_INITIALIZER;  // guards what follows
 tf_agent_t *handoff_agent = nullptr, *backfill_agent = nullptr;
@@ -50,9 +56,10 @@ tailfold::BackfillParams current;
 struct Activity {
     time_t job = 0, node = 0;
     std::uint64_t node_jobs = 0;
+    std::uint64_t ended = 0;  // sdiag's jobs completed + canceled + failed
     bool operator==(const Activity &o) const
     {
-        return job == o.job && node == o.node && node_jobs == o.node_jobs;
+        return job == o.job && node == o.node && node_jobs == o.node_jobs && ended == o.ended;
     }
 };
 Activity seen;  // the hand-off thread's own
@@ -81,14 +88,64 @@ std::uint64_t node_job_counts()
     return (comp << 32) + run;
 }
 
+std::int64_t mono_ms()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+std::int64_t settle_from_ms = 0;  // the first change not yet handed on (0: none)
+Activity last_look;  // the hand-off thread's previous look
+
+// Whether resources came back since `before`: a node changed, a job
+// ended (sdiag's counters; `sdiag -r` resets them, which counts once),
+// fewer jobs run, or completing jobs came or went.  Starts alone free
+// nothing.
+bool resources_freed(const Activity &before, const Activity &now)
+{
+    const std::uint64_t low = 0xffffffffu;
+    return now.node != before.node || now.ended != before.ended ||
+           (now.node_jobs & low) < (before.node_jobs & low) ||
+           (now.node_jobs >> 32) != (before.node_jobs >> 32);
+}
+
+std::uint64_t ended_jobs()
+{
+    const diag_stats_t &d = slurmctld_diag_stats;
+    return std::uint64_t(__atomic_load_n(&d.jobs_completed, __ATOMIC_RELAXED)) +
+           __atomic_load_n(&d.jobs_canceled, __ATOMIC_RELAXED) +
+           __atomic_load_n(&d.jobs_failed, __ATOMIC_RELAXED);
+}
+
 void handoff_cycle(void *)
 {
     Activity now;
     now.job = read_time(last_job_update);
     now.node = read_time(last_node_update);
     now.node_jobs = node_job_counts();
+    now.ended = ended_jobs();
+    // Freed since the last look, not since the last hand-off: starts
+    // during a settling burst would hide a later end.
+    const bool freed = resources_freed(last_look, now);
+    last_look = now;
     if (now == seen)
         return;
+    // Resources came back: hand them on now.  Otherwise jobs were
+    // submitted, released, updated or started: such changes come in bursts
+    // (a loop of sbatch, `scontrol release` of many jobs, which is one
+    // request per job, and the starts of a pass), and a pass in the middle
+    // would start the first arrivals in arrival order, not in priority
+    // order.  Wait until a whole second has passed without a job update
+    // (slurmctld keeps whole seconds), at most kSettleMaxMs.
+    if (!freed) {
+        const std::int64_t t = mono_ms();
+        if (!settle_from_ms)
+            settle_from_ms = t;
+        if (time(nullptr) <= now.job && t - settle_from_ms < kSettleMaxMs)
+            return;
+    }
+    settle_from_ms = 0;
     seen = now;
     schedule(false);
 }
