@@ -32,8 +32,9 @@ jobs_of() {
 jobs_of alice 8:1 4:5 2:20 1:60
 jobs_of bob 6:2 3:30 1:45
 jobs_of carol 4:10 2:50
-t=$(date +%s)
-wait_pass_after "$stock_dir" "$t" && wait_pass_after "$tf_dir" "$t" || fail "no priority pass"
+# No pass needed: nothing ran, so each job's priority at submission (and
+# tailfold's fold at each submission) is what a pass would give.
+sleep 1
 
 # "id user priority limit" of the pending jobs, highest priority first
 # (ties: lower job id first, as slurmctld sorts them).

@@ -123,9 +123,11 @@ TEST(OwnerFold, EachBatchKeepsItsPrioritiesInScoreOrder)
             for (std::size_t k = from; k < i; ++k) {
                 bases.push_back(e[k].base);
                 folded.push_back(e[k].folded);
-                for (std::size_t l = from; l < i; ++l)
-                    if (e[k].base + e[k].boost > e[l].base + e[l].boost && e[l].folded > 1)
+                for (std::size_t l = from; l < i; ++l) {
+                    if (e[k].base + e[k].boost > e[l].base + e[l].boost && e[l].folded > 1) {
                         ASSERT_GT(e[k].folded, e[l].folded) << "round " << round;
+                    }
+                }
             }
             // Sorted, each folded priority is at most the base of the same
             // rank (lower only to break ties), and never 0.
@@ -135,8 +137,9 @@ TEST(OwnerFold, EachBatchKeepsItsPrioritiesInScoreOrder)
                 ASSERT_LE(folded[k], bases[k]) << "round " << round;
                 ASSERT_GE(folded[k], 1u);
             }
-            if (std::adjacent_find(bases.begin(), bases.end()) == bases.end())
+            if (std::adjacent_find(bases.begin(), bases.end()) == bases.end()) {
                 ASSERT_EQ(bases, folded) << "round " << round;  // no ties: the same set
+            }
             from = i;
         }
     }
