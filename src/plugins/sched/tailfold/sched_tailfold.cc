@@ -97,6 +97,7 @@ std::int64_t mono_ms()
 
 std::int64_t settle_from_ms = 0;  // the first change not yet handed on (0: none)
 Activity last_look;  // the hand-off thread's previous look
+std::int64_t job_moved_ms = 0;  // when a look last saw the job update time move
 
 // Whether resources came back since `before`: a node changed, a job
 // ended (sdiag's counters; `sdiag -r` resets them, which counts once),
@@ -128,6 +129,9 @@ void handoff_cycle(void *)
     // Freed since the last look, not since the last hand-off: starts
     // during a settling burst would hide a later end.
     const bool freed = resources_freed(last_look, now);
+    const std::int64_t t = mono_ms();
+    if (now.job != last_look.job)
+        job_moved_ms = t;
     last_look = now;
     if (now == seen)
         return;
@@ -136,13 +140,15 @@ void handoff_cycle(void *)
     // (a loop of sbatch, `scontrol release` of many jobs, which is one
     // request per job, and the starts of a pass), and a pass in the middle
     // would start the first arrivals in arrival order, not in priority
-    // order.  Wait until a whole second has passed without a job update
-    // (slurmctld keeps whole seconds), at most kSettleMaxMs.
+    // order.  Wait until the job update time has stood still for a second
+    // (it holds whole seconds: the second must also have passed, or a
+    // burst that goes on past a second boundary looks quiet for a moment),
+    // at most kSettleMaxMs.
     if (!freed) {
-        const std::int64_t t = mono_ms();
         if (!settle_from_ms)
             settle_from_ms = t;
-        if (time(nullptr) <= now.job && t - settle_from_ms < kSettleMaxMs)
+        const bool quiet = time(nullptr) > now.job && t - job_moved_ms >= 1000;
+        if (!quiet && t - settle_from_ms < kSettleMaxMs)
             return;
     }
     settle_from_ms = 0;
