@@ -128,25 +128,19 @@ bool parse_backfill_params(const char *text, BackfillParams &out, std::string &e
             p.continue_after_yield = true;
             return !has_value;
         }
-        if (key == "bf_runtime") {
-            if (val == "limit")
-                p.runtime = PlanRuntime::kLimit;
-            else if (val == "predicted")
-                p.runtime = PlanRuntime::kPredicted;
-            else
-                error = "SchedulerParameters: " + written + "=" + val + ": must be limit or predicted";
-            return val == "limit" || val == "predicted";
-        }
-        if (key == "bf_order") {
-            if (val == "priority")
-                p.order = BackfillOrder::kPriority;
-            else if (val == "shortest")
-                p.order = BackfillOrder::kShortest;
-
-            else
-                error = "SchedulerParameters: " + written + "=" + val + ": must be priority or shortest";
-            return val == "priority" || val == "shortest";
-        }
+        // One of two words, each standing for a value of the field.
+        auto choice = [&](const char *a, const char *b, auto va, auto vb, auto &field) {
+            if (val == a || val == b) {
+                field = val == a ? va : vb;
+                return true;
+            }
+            error = "SchedulerParameters: " + written + "=" + val + ": must be " + a + " or " + b;
+            return false;
+        };
+        if (key == "bf_runtime")
+            return choice("limit", "predicted", PlanRuntime::kLimit, PlanRuntime::kPredicted, p.runtime);
+        if (key == "bf_order")
+            return choice("priority", "shortest", BackfillOrder::kPriority, BackfillOrder::kShortest, p.order);
         if (key == "bf_starve_age") {
             const auto s = has_value ? parse_duration_seconds(val) : std::nullopt;
             if (!s || *s > 366 * 86400) {

@@ -27,6 +27,14 @@ struct TailJob {
     bool starving = false;       // pending longer than bf_starve_age
 };
 
+// Whether the settings change the order at all: with bf_order=priority
+// and no bf_starve_age the tail stays in priority order, and callers skip
+// looking up expected runtimes for it.
+inline bool reorders_tail(const BackfillParams &p)
+{
+    return p.order != BackfillOrder::kPriority || p.starve_age_s > 0;
+}
+
 // Reorders `tail` (given in priority order) in place: starving jobs first,
 // in priority order; then the others by `order`, equal expected runtimes
 // in priority order.

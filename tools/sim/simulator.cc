@@ -337,7 +337,7 @@ class Engine {
         std::vector<std::size_t> still;
         still.reserve(pending_.size());
         std::size_t tested = 0;
-        bool blocked = false, reordered = !sched_tailfold();
+        bool blocked = false, reordered = !sched_tailfold() || !tailfold::reorders_tail(s_.backfill);
         for (std::size_t k = 0; k < pending_.size(); ++k) {
             if (!reordered && pass.depth_full()) {
                 reorder_tail(k, tested, now);

@@ -25,6 +25,7 @@ extern "C" {
 
 #include <dlfcn.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -44,6 +45,16 @@ inline std::string tf_state_file(const char *name)
 inline bool tf_in_slurmctld()
 {
     return dlsym(RTLD_DEFAULT, "slurmctld_config") != nullptr;
+}
+
+// When a pending job became eligible, for the owner fold's batches and
+// bf_starve_age: when it began to accrue age, else (not yet seen by a
+// scheduler pass, e.g. just released) when it was submitted; 0 without
+// details.
+inline std::int64_t tf_eligible_time(const job_record_t *job)
+{
+    const job_details *d = job->details;
+    return d ? (d->accrue_time ? d->accrue_time : d->submit_time) : 0;
 }
 
 // Every symbol slurmctld looks up by name must have C linkage, or C++

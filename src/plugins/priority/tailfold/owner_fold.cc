@@ -41,8 +41,11 @@ struct OwnerKeyHash {
 
 using Groups = std::unordered_map<OwnerKey, std::vector<tailfold::FoldMember>, OwnerKeyHash>;
 
-Groups g_groups;  // the owners' pending jobs as the last fold left them; job write lock
-std::unordered_map<std::uint32_t, OwnerKey> g_where;  // job id -> its group
+// The owners' pending jobs as the last fold left them; job write lock.  A
+// member that started, ended, was held or moved to another owner since
+// stays until its group is folded again, which drops it (fold_on_set) or
+// rebuilds the group (the periodic pass).
+Groups g_groups;
 tailfold::FoldScratch g_scratch;
 bool g_said_large = false;
 
@@ -56,26 +59,24 @@ OwnerKey key_of(const job_record_t *job)
     return {job->assoc_id, reinterpret_cast<std::uintptr_t>(job->part_ptr)};
 }
 
-// When the job became eligible: when it began to accrue age, else (not yet
-// seen by the scheduler, e.g. just released) when it was submitted.
-std::int64_t eligible_time(const job_record_t *job)
-{
-    return job->details->accrue_time ? job->details->accrue_time : job->details->submit_time;
-}
-
 bool foldable(const job_record_t *job)
 {
     return IS_JOB_PENDING(job) && !job->direct_set_prio && job->assoc_ptr && job->part_ptr &&
            !job->part_ptr_list && job->details;
 }
 
-// The folded priority of a job whose multifactor priority is `base`: the
-// boost shown in sprio's SITE column is the difference, so the columns
-// still add up to the priority.
-void write_priority(job_record_t *job, std::uint32_t base, std::uint32_t folded)
+// sprio shows the fold's move in SITE (site factor + folded - base), so
+// the columns still add up to the priority.
+void show_move(job_record_t *job, std::uint32_t base, std::uint32_t folded)
 {
     if (job->prio_factors)
         job->prio_factors->priority_site = job->site_factor + (folded - base);
+}
+
+// The folded priority of a job whose multifactor priority is `base`.
+void write_priority(job_record_t *job, std::uint32_t base, std::uint32_t folded)
+{
+    show_move(job, base, folded);
     if (cfg.settings.has(tailfold::kIncrOnly) && job->priority >= folded)
         return;
     if (job->priority != folded) {
@@ -109,15 +110,13 @@ void fold_pass_begin()
 {
     for (auto &g : g_groups)
         g.second.clear();
-    g_where.clear();
 }
 
 bool fold_pass_add(job_record_t *job, std::uint32_t base, std::int64_t boost)
 {
     if (!foldable(job))
         return false;
-    g_groups[key_of(job)].push_back({base, boost, job->job_id, base, eligible_time(job)});
-    g_where[job->job_id] = key_of(job);
+    g_groups[key_of(job)].push_back({base, boost, job->job_id, base, tf_eligible_time(job)});
     return true;
 }
 
@@ -135,23 +134,9 @@ void fold_pass_end()
 
 std::uint32_t fold_on_set(job_record_t *job, std::uint32_t base, std::int64_t boost)
 {
-    // A job may have moved to another owner (partition or account update)
-    // or out of the fold: it leaves the group it was in.
     const OwnerKey key = key_of(job);
-    auto was = g_where.find(job->job_id);
-    if (was != g_where.end() && !(was->second == key)) {
-        auto g = g_groups.find(was->second);
-        if (g != g_groups.end()) {
-            auto &v = g->second;
-            v.erase(std::remove_if(v.begin(), v.end(),
-                                   [&](const tailfold::FoldMember &m) { return m.order == job->job_id; }),
-                    v.end());
-        }
-        g_where.erase(was);
-    }
     if (!foldable(job)) {
-        if (job->prio_factors)
-            job->prio_factors->priority_site = job->site_factor;
+        show_move(job, base, base);
         return base;
     }
     std::vector<tailfold::FoldMember> &members = g_groups[key];
@@ -165,8 +150,7 @@ std::uint32_t fold_on_set(job_record_t *job, std::uint32_t base, std::int64_t bo
                  "multifactor priority", kFoldOnSetMax);
             g_said_large = true;
         }
-        if (job->prio_factors)
-            job->prio_factors->priority_site = job->site_factor;
+        show_move(job, base, base);
         return base;
     }
     members.erase(std::remove_if(members.begin(), members.end(),
@@ -178,13 +162,11 @@ std::uint32_t fold_on_set(job_record_t *job, std::uint32_t base, std::int64_t bo
                                             !(key_of(o) == key);
                                  }),
                   members.end());
-    members.push_back({base, boost, job->job_id, base, eligible_time(job)});
-    g_where[job->job_id] = key;
+    members.push_back({base, boost, job->job_id, base, tf_eligible_time(job)});
     fold_and_write(members, job);
     for (const tailfold::FoldMember &m : members)
         if (m.order == job->job_id) {
-            if (job->prio_factors)
-                job->prio_factors->priority_site = job->site_factor + (m.folded - base);
+            show_move(job, base, m.folded);
             return m.folded;
         }
     return base;

@@ -83,9 +83,7 @@ TF_PLUGIN_API uint32_t priority_p_set(uint32_t last_prio, job_record_t *job)
         return tf_prio::job_priority(job, time(NULL), false, tf_duration::Lookup::kFresh);
     std::int64_t boost = 0;
     const std::uint32_t base = tf_prio::job_priority(job, time(NULL), false, tf_duration::Lookup::kFresh, &boost);
-    if (job->direct_set_prio && job->priority > 0)
-        return base;  // an operator's priority stands
-    return tf_prio::fold_on_set(job, base, boost);
+    return tf_prio::fold_on_set(job, base, boost);  // an operator's priority is not folded
 }
 
 // assoc_clear: slurm.conf was re-read (no slurmctld lock held); otherwise

@@ -17,7 +17,6 @@
 // partition (src/core/backfill_limits) pass over the jobs beyond them.
 #include "sched_glue.h"
 
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,13 +44,6 @@ namespace {
 // Positional: conf, job, node, part, fed.
 const slurmctld_lock_t kPassLocks = {READ_LOCK, WRITE_LOCK, WRITE_LOCK, READ_LOCK, READ_LOCK};
 
-std::int64_t usec_now()
-{
-    struct timeval tv;
-    gettimeofday(&tv, nullptr);
-    return std::int64_t(tv.tv_sec) * 1000000 + tv.tv_usec;
-}
-
 void set_bf_active(bool on)
 {
     pthread_mutex_lock(&check_bf_running_lock);
@@ -76,10 +68,10 @@ bool yield_locks(const tailfold::BackfillParams &p, std::int64_t &slept_us)
 {
     const Stamps before = Stamps::now();
     unlock_slurmctld(kPassLocks);
-    const std::int64_t t0 = usec_now();
+    const std::int64_t t0 = mono_usec();
     usleep(p.yield_sleep_us);
     lock_slurmctld(kPassLocks);
-    slept_us += usec_now() - t0;
+    slept_us += mono_usec() - t0;
     const Stamps after = Stamps::now();
     if (slurmctld_config.shutdown_time || after.part != before.part || after.resv != before.resv ||
         after.conf != before.conf)
@@ -253,7 +245,7 @@ void record_stats(std::int64_t start_us, std::int64_t slept_us, std::uint32_t qu
                   std::uint32_t depth, std::uint32_t tried, std::size_t steps)
 {
     diag_stats_t &s = slurmctld_diag_stats;
-    const std::int64_t took = std::max<std::int64_t>(usec_now() - start_us - slept_us, 0);
+    const std::int64_t took = std::max<std::int64_t>(mono_usec() - start_us - slept_us, 0);
     ++s.bf_cycle_counter;
     s.bf_cycle_last = std::uint32_t(took);
     s.bf_cycle_sum += took;
@@ -268,14 +260,6 @@ void record_stats(std::int64_t start_us, std::int64_t slept_us, std::uint32_t qu
     s.bf_table_size_sum += std::uint32_t(steps);
 }
 
-// When the job became eligible, for bf_starve_age: when it began to
-// accrue age, else when it was submitted.
-std::int64_t eligible_since(const job_record_t *job)
-{
-    const job_details *d = job->details;
-    return d ? (d->accrue_time ? d->accrue_time : d->submit_time) : 0;
-}
-
 // The pass's queue: slurmctld's records in priority order while the
 // reservation depth fills; then the records the pass may still look at
 // (bf_max_job_test) in pass_order's order: jobs past bf_starve_age first,
@@ -286,7 +270,7 @@ class TailQueue {
 
     job_queue_rec_t *next(List queue, bool depth_full, std::uint32_t looked_at)
     {
-        if (!ordered_ && depth_full && (p_.order != tailfold::BackfillOrder::kPriority || p_.starve_age_s))
+        if (!ordered_ && depth_full && tailfold::reorders_tail(p_))
             order(queue, looked_at);
         if (!ordered_ || at_ >= recs_.size())
             return static_cast<job_queue_rec_t *>(list_pop(queue));
@@ -321,7 +305,7 @@ class TailQueue {
                 break;
             const job_record_t *job = rec->job_ptr;
             keys.push_back({recs_.size(), tf_duration::expected_runtime(job).seconds,
-                            tailfold::is_starving(eligible_since(job), now_, p_.starve_age_s)});
+                            tailfold::is_starving(tf_eligible_time(job), now_, p_.starve_age_s)});
             recs_.push_back(rec);
         }
         tailfold::order_tail(keys, p_.order);
@@ -345,7 +329,7 @@ void backfill_pass()
 
     set_bf_active(true);  // keeps slurmctld from purging the job records we hold
     lock_slurmctld(kPassLocks);
-    const std::int64_t start_us = usec_now();
+    const std::int64_t start_us = mono_usec();
     std::int64_t slept_us = 0, held_since_us = start_us;
     const time_t now = time(nullptr);
     slurmctld_diag_stats.bf_when_last_cycle = now;
@@ -364,14 +348,14 @@ void backfill_pass()
 
     while (auto *rec = tail.next(queue, pass.depth_full(), depth)) {
         job_record_t *job = rec->job_ptr;
-        if (go_on && usec_now() - held_since_us >= std::int64_t(p.yield_interval_us)) {
+        if (go_on && mono_usec() - held_since_us >= std::int64_t(p.yield_interval_us)) {
             go_on = yield_locks(p, slept_us);
-            held_since_us = usec_now();
+            held_since_us = mono_usec();
             // The record may have been purged or changed while we slept.
             if (go_on && find_job_record(rec->job_id) != job)
                 job = nullptr;
         }
-        if (go_on && (usec_now() - start_us - slept_us >= max_us ||
+        if (go_on && (mono_usec() - start_us - slept_us >= max_us ||
                       (p.max_job_test && depth >= p.max_job_test)))
             go_on = false;
         if (!go_on || !job || done.count(job->job_id)) {
@@ -418,9 +402,9 @@ void backfill_pass()
                 // earlier than the next step.
                 const tailfold::PlanDecision dec =
                     pass.hold(r, nodes || !may_start ? now + 1 : now, true, tasks_to_hold(job, p),
-                              tailfold::is_starving(eligible_since(job), now, p.starve_age_s));
+                              tailfold::is_starving(tf_eligible_time(job), now, p.starve_age_s));
                 if (dec.kind == tailfold::PlanKind::kReserved && pass.depth_full() &&
-                    tailfold::is_starving(eligible_since(job), now, p.starve_age_s))
+                    tailfold::is_starving(tf_eligible_time(job), now, p.starve_age_s))
                     ++tail.starving_held;
                 if (dec.kind != tailfold::PlanKind::kNoFit)
                     record_plan(job, dec);
@@ -431,7 +415,7 @@ void backfill_pass()
                 break;
             pass.started(r, allocation_of(job, now, names));
             go_on = limits.started();  // bf_max_job_start ends the pass
-            if (go_on && array_head && usec_now() - start_us - slept_us < max_us)
+            if (go_on && array_head && mono_usec() - start_us - slept_us < max_us)
                 next = pending_array_rest(job, array_id);
         }
         if (magnetic)
@@ -446,7 +430,7 @@ void backfill_pass()
     debug("sched/tailfold: pass: %u queued, %u looked at, %zu started, %zu held, "
           "%u over per-pass limits, %ld us",
           queue_len, depth, st.started, st.reserved, limits.skipped(),
-          long(usec_now() - start_us - slept_us));
+          long(mono_usec() - start_us - slept_us));
     if (tail.starving_held)
         info("sched/tailfold: %u jobs pending longer than bf_starve_age hold planned starts "
              "past bf_reservations (squeue --start shows them)", tail.starving_held);

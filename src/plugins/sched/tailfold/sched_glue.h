@@ -6,6 +6,8 @@
 // translate slurmctld's records into it and its decisions back.
 #pragma once
 
+#include <time.h>
+
 #include "src/plugins/common/slurm_cxx.h"
 
 #include <string>
@@ -60,6 +62,15 @@ tailfold::Placement allocation_of(const job_record_t *job, time_t now, const Res
 inline bool reads_estimates(const tailfold::BackfillParams &p)
 {
     return p.runtime == tailfold::PlanRuntime::kPredicted || p.order == tailfold::BackfillOrder::kShortest;
+}
+
+// Microseconds of a monotonic clock: pass times, lock holds and the
+// hand-off's settling, none of which may jump with the wall clock.
+inline std::int64_t mono_usec()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
 // A node mask as a Slurm bitmap (caller frees) and back.
