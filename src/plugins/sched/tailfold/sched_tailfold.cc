@@ -12,7 +12,7 @@
 //     kHandoffMs and, when one moved, asks the main scheduler for a pass at
 //     once (schedule() only signals its thread; the counts take the node
 //     read lock for a few microseconds); a burst of job changes with no
-//     resources freed is let settle first (handoff_cycle).
+//     resources freed is let settle first (src/core/handoff_settle.h).
 // init() runs inside read_slurm_conf() with every slurmctld lock held, and
 // sched_p_reconfig() may too: neither may take a slurmctld lock, so both
 // only read the configuration and start or wake the threads.
@@ -20,11 +20,11 @@
 
 #include <malloc.h>
 #include <pthread.h>
-#include <time.h>
 
 #include <string>
 #include <vector>
 
+#include "src/core/handoff_settle.h"
 #include "src/plugins/common/agent.h"
 #include "src/plugins/common/duration_boost.h"
 
@@ -88,16 +88,8 @@ std::uint64_t node_job_counts()
     return (comp << 32) + run;
 }
 
-std::int64_t mono_ms()
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-std::int64_t settle_from_ms = 0;  // the first change not yet handed on (0: none)
 Activity last_look;  // the hand-off thread's previous look
-std::int64_t job_moved_ms = 0;  // when a look last saw the job update time move
+tailfold::HandoffSettle settle(kSettleMaxMs);  // the hand-off thread's own
 
 // Whether resources came back since `before`: a node changed, a job
 // ended (sdiag's counters; `sdiag -r` resets them, which counts once),
@@ -129,29 +121,9 @@ void handoff_cycle(void *)
     // Freed since the last look, not since the last hand-off: starts
     // during a settling burst would hide a later end.
     const bool freed = resources_freed(last_look, now);
-    const std::int64_t t = mono_ms();
-    if (now.job != last_look.job)
-        job_moved_ms = t;
     last_look = now;
-    if (now == seen)
+    if (!settle.look(!(now == seen), freed, now.job, time(nullptr), tf_sched::mono_usec() / 1000))
         return;
-    // Resources came back: hand them on now.  Otherwise jobs were
-    // submitted, released, updated or started: such changes come in bursts
-    // (a loop of sbatch, `scontrol release` of many jobs, which is one
-    // request per job, and the starts of a pass), and a pass in the middle
-    // would start the first arrivals in arrival order, not in priority
-    // order.  Wait until the job update time has stood still for a second
-    // (it holds whole seconds: the second must also have passed, or a
-    // burst that goes on past a second boundary looks quiet for a moment),
-    // at most kSettleMaxMs.
-    if (!freed) {
-        if (!settle_from_ms)
-            settle_from_ms = t;
-        const bool quiet = time(nullptr) > now.job && t - job_moved_ms >= 1000;
-        if (!quiet && t - settle_from_ms < kSettleMaxMs)
-            return;
-    }
-    settle_from_ms = 0;
     seen = now;
     schedule(false);
 }
