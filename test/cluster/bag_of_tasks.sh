@@ -14,6 +14,7 @@
 # Three clusters run side by side (stock; limit then one-bit; history, which
 # first runs its teaching pass), each on its own ports: the tasks sleep, so
 # the machine's two cores are not what limits them.
+# run-all: alone (its checks measure time)
 source "$(dirname "$0")/lib.sh"
 cluster_file=$top/test/cluster/bag-cluster.conf
 cpus=16

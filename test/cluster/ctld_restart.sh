@@ -15,6 +15,7 @@
 # test runs `scontrol reconfigure` (a state save) inside the same priority
 # period: a SIGKILL loses what was charged since slurmctld's last save, as
 # it does under stock Slurm, and the test keeps that out of the comparison.
+# run-all: alone (its checks measure time)
 source "$(dirname "$0")/lib.sh"
 
 cluster_up --set PriorityDecayHalfLife=1 \

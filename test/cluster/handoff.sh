@@ -10,6 +10,7 @@
 # whole seconds, so a hand-off that watches only them misses the second end
 # of a second (p90 0.80-0.85 s on this machine, against 0.15-0.17 s when
 # it also watches the nodes' job counts).
+# run-all: alone (its checks measure time)
 source "$(dirname "$0")/lib.sh"
 declare -A mean_gap p90_gap
 run_chain() {  # name

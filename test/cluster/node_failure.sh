@@ -18,6 +18,7 @@
 #     the jobs' processes that kept running on the cut-off node, and tf2
 #     returns to service by itself (ReturnToService=2, no resume needed) and
 #     gets a job again.
+# run-all: alone (its checks measure time)
 source "$(dirname "$0")/lib.sh"
 
 cluster_up --containers --set SlurmdTimeout=6 --set MessageTimeout=3 \
