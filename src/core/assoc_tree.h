@@ -34,9 +34,17 @@ class AssocTree {
 
     std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
     const AssocNode &node(std::uint32_t i) const { return nodes_[i]; }
+    // New usage for a node of a finished tree, whose shape stays: a caller
+    // that ranks the same associations again and again (the simulator)
+    // need not build the tree each time.
+    void set_usage(std::uint32_t i, long double usage_raw) { nodes_[i].usage_raw = usage_raw; }
     std::uint32_t fs_parent(std::uint32_t i) const { return parent_[i]; }
     const std::uint32_t *children_begin(std::uint32_t i) const { return kids_.data() + first_[i]; }
     const std::uint32_t *children_end(std::uint32_t i) const { return kids_.data() + first_[i + 1]; }
+    // Where i's children sit among all children (0..child_slots()), for
+    // whoever keeps something per child.
+    std::uint32_t child_slot(std::uint32_t i) const { return first_[i]; }
+    std::uint32_t child_slots() const { return static_cast<std::uint32_t>(kids_.size()); }
     std::uint32_t user_count() const { return users_; }
 
   private:

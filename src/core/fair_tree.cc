@@ -24,23 +24,86 @@ void FairTree::rank(const AssocTree &tree, std::uint32_t user_count,
         return;
     users_ = user_count ? user_count : 1;
     rank_ = next_ = user_count;
+    if (hint_.size() != tree.child_slots())
+        hint_.assign(tree.child_slots(), kNoHint);
     scratch_.clear();
-    scratch_.insert(scratch_.end(), tree.children_begin(0), tree.children_end(0));
-    visit(tree, out, 0, scratch_.size(), false);
+    visit(tree, out, 0, false);
 }
 
-// Siblings are scratch_[begin, end).  Deeper levels append after `end` and
-// truncate back, so the vector is reused across the whole pass.
-void FairTree::visit(const AssocTree &tree, std::vector<AssocFairShare> &out, std::size_t begin,
-                     std::size_t end, bool tied_in)
+// The siblings under `parent` in the order of their sort keys, into
+// keys_.  The order is a total one (the key ends with the sibling's place),
+// so any sort gives the same answer; starting from the last pass's order
+// and sorting by insertion makes it cheap when few usages moved, as
+// between two passes of a busy cluster.  A hint that is no longer a
+// permutation of the siblings, or that needs too many moves, falls back
+// to a full sort.
+void FairTree::sort_siblings(const AssocTree &tree, std::vector<AssocFairShare> &out,
+                             std::uint32_t parent)
+{
+    const std::uint32_t *kids = tree.children_begin(parent);
+    const std::uint32_t n = std::uint32_t(tree.children_end(parent) - kids);
+    std::uint32_t *hint = hint_.data() + tree.child_slot(parent);
+    bool hinted = true;
+    if (marks_.size() < n)
+        marks_.resize(n, 0);
+    if (++stamp_ == 0) {  // wrapped: old marks could look current
+        std::fill(marks_.begin(), marks_.end(), 0);
+        stamp_ = 1;
+    }
+    for (std::uint32_t j = 0; j < n && hinted; ++j) {
+        hinted = hint[j] < n && marks_[hint[j]] != stamp_;
+        if (hinted)
+            marks_[hint[j]] = stamp_;
+    }
+    keys_.clear();
+    for (std::uint32_t j = 0; j < n; ++j) {
+        const std::uint32_t place = hinted ? hint[j] : j, i = kids[place];
+        keys_.push_back({out[i].level_fs, i, place, tree.node(i).is_user});
+    }
+    auto before = [](const SiblingKey &x, const SiblingKey &y) {
+        if (x.level_fs != y.level_fs)
+            return x.level_fs > y.level_fs;
+        if (x.is_user != y.is_user)
+            return x.is_user;
+        return x.place < y.place;
+    };
+    bool sorted = false;
+    if (hinted) {
+        std::size_t budget = 4 * std::size_t(n) + 64;
+        sorted = true;
+        for (std::size_t k = 1; k < keys_.size() && sorted; ++k) {
+            const SiblingKey x = keys_[k];
+            std::size_t j = k;
+            for (; j > 0 && before(x, keys_[j - 1]); --j) {
+                keys_[j] = keys_[j - 1];
+                if (--budget == 0) {
+                    sorted = false;
+                    --j;
+                    break;
+                }
+            }
+            keys_[j] = x;
+        }
+    }
+    if (!sorted)
+        std::sort(keys_.begin(), keys_.end(), before);
+    for (std::uint32_t j = 0; j < n; ++j)
+        hint[j] = keys_[j].place;
+}
+
+// The siblings under `parent`: their figures, then in Fair Tree order,
+// users ranked and accounts visited.  Each level's list sits at the end
+// of scratch_ while its subtrees are visited, so the vector is reused
+// across the whole pass.
+void FairTree::visit(const AssocTree &tree, std::vector<AssocFairShare> &out, std::uint32_t parent,
+                     bool tied_in)
 {
     const long double root_raw = tree.node(0).usage_raw;
-    for (std::size_t k = begin; k < end; ++k) {
-        const std::uint32_t i = scratch_[k];
+    const long double parent_raw = tree.node(parent).usage_raw;
+    for (const std::uint32_t *c = tree.children_begin(parent); c != tree.children_end(parent); ++c) {
+        const std::uint32_t i = *c;
         const AssocNode &a = tree.node(i);
         AssocFairShare &r = out[i];
-        const std::uint32_t p = tree.fs_parent(i);
-        const long double parent_raw = p == AssocTree::kNone ? 0 : tree.node(p).usage_raw;
         r.usage_efctv = parent_raw == 0 ? 0 : a.usage_raw / parent_raw;
         r.usage_norm = usage_norm(a.usage_raw, root_raw);
         if (a.use_parent)
@@ -52,13 +115,11 @@ void FairTree::visit(const AssocTree &tree, std::vector<AssocFairShare> &out, st
         else
             r.level_fs = a.shares_norm / r.usage_efctv;
     }
-    std::stable_sort(scratch_.begin() + begin, scratch_.begin() + end,
-                     [&](std::uint32_t x, std::uint32_t y) {
-                         if (out[x].level_fs != out[y].level_fs)
-                             return out[x].level_fs > out[y].level_fs;
-                         return tree.node(x).is_user && !tree.node(y).is_user;
-                     });
-
+    sort_siblings(tree, out, parent);
+    const std::size_t begin = scratch_.size();
+    for (const SiblingKey &k : keys_)
+        scratch_.push_back(k.node);
+    const std::size_t end = scratch_.size();
     long double prev = kLevelFsNoValue;
     for (std::size_t k = begin; k < end; ++k) {
         const std::uint32_t i = scratch_[k];
@@ -69,13 +130,11 @@ void FairTree::visit(const AssocTree &tree, std::vector<AssocFairShare> &out, st
             out[i].fs_factor = rank_ / static_cast<double>(users_);
             --next_;
         } else {
-            const std::size_t child_begin = scratch_.size();
-            scratch_.insert(scratch_.end(), tree.children_begin(i), tree.children_end(i));
-            visit(tree, out, child_begin, scratch_.size(), tied);
-            scratch_.resize(child_begin);
+            visit(tree, out, i, tied);
         }
         prev = out[i].level_fs;
     }
+    scratch_.resize(begin);
 }
 
 }  // namespace tailfold

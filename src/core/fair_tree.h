@@ -38,9 +38,23 @@ class FairTree {
     void rank(const AssocTree &tree, std::uint32_t user_count, std::vector<AssocFairShare> &out);
 
   private:
-    void visit(const AssocTree &tree, std::vector<AssocFairShare> &out, std::size_t begin,
-               std::size_t end, bool tied_in);
+    struct SiblingKey {
+        long double level_fs;
+        std::uint32_t node, place;  // place: among its siblings, in the tree's order
+        bool is_user;
+    };
+    static constexpr std::uint32_t kNoHint = 0xffffffffu;
+
+    void visit(const AssocTree &tree, std::vector<AssocFairShare> &out, std::uint32_t parent,
+               bool tied_in);
+    void sort_siblings(const AssocTree &tree, std::vector<AssocFairShare> &out, std::uint32_t parent);
+
     std::vector<std::uint32_t> scratch_;  // sibling lists of the open levels, reused
+    std::vector<SiblingKey> keys_;        // one level's sort keys, reused
+    // The last pass's sibling order, as places, at each parent's child slots.
+    std::vector<std::uint32_t> hint_;
+    std::vector<std::uint32_t> marks_;    // hint check: places seen at stamp_
+    std::uint32_t stamp_ = 0;
     std::uint32_t rank_ = 0, next_ = 0, users_ = 1;
 };
 

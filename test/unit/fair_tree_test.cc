@@ -236,3 +236,82 @@ TEST(FairTree, ReusedAcrossPassesAndLargeTrees)
             EXPECT_DOUBLE_EQ(f[i], (i + 1) / 1000.0);
     }
 }
+
+// A FairTree ranks each pass starting from the last pass's sibling order.
+// Whatever that order was, and however the tree changed meanwhile, the
+// ranking must be the one a fresh FairTree gives: ties (zero usage, equal
+// usage, users beside accounts), a few usages moved, all of them moved, a
+// tree of another shape in between.
+TEST(FairTree, LastPassOrderNeverChangesTheRanking)
+{
+    std::uint64_t seed = 12345;
+    auto next = [&](std::uint32_t n) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return std::uint32_t((seed >> 33) % n);
+    };
+    struct Shape {
+        std::vector<std::uint32_t> parent;  // per node after the root
+        std::vector<bool> is_user;
+    };
+    auto random_shape = [&](std::uint32_t accounts, std::uint32_t users) {
+        Shape s;
+        for (std::uint32_t a = 0; a < accounts; ++a) {
+            s.parent.push_back(a == 0 ? 0 : next(a + 1));  // the root or an earlier account
+            s.is_user.push_back(false);
+        }
+        for (std::uint32_t u = 0; u < users; ++u) {
+            s.parent.push_back(next(accounts + 1));  // the root or any account
+            s.is_user.push_back(true);
+        }
+        return s;
+    };
+    auto build = [&](const Shape &s, const std::vector<long double> &usage, AssocTree &t) {
+        t.clear();
+        t.add(account(1, 0), AssocTree::kNone);
+        for (std::size_t i = 0; i < s.parent.size(); ++i) {
+            AssocNode n = s.is_user[i] ? user(0.25L + (i % 3), usage[i]) : account(1, usage[i]);
+            t.add(n, s.parent[i]);
+        }
+        t.finish();
+        // Parents' usage is their children's sum, as slurmctld keeps it.
+        std::vector<long double> sum(t.size(), 0);
+        for (std::uint32_t i = t.size() - 1; i > 0; --i) {
+            sum[i] += t.node(i).is_user ? t.node(i).usage_raw : 0;
+            t.set_usage(i, sum[i]);
+            sum[t.fs_parent(i)] += sum[i];
+        }
+        t.set_usage(0, sum[0]);
+    };
+    // Small usages from few values, so that ties are common.
+    auto random_usage = [&](std::size_t n) {
+        std::vector<long double> u(n);
+        for (auto &x : u)
+            x = next(4) == 0 ? 0 : 10 * (1 + next(6));
+        return u;
+    };
+    FairTree hinted;
+    std::size_t compared = 0;
+    for (int round = 0; round < 40; ++round) {
+        const Shape s = random_shape(1 + next(6), 2 + next(60));
+        std::vector<long double> usage = random_usage(s.parent.size());
+        for (int pass = 0; pass < 25; ++pass) {
+            if (pass > 0) {
+                const std::uint32_t moves = pass % 7 == 0 ? std::uint32_t(usage.size()) : 1 + next(3);
+                for (std::uint32_t m = 0; m < moves; ++m)
+                    usage[next(std::uint32_t(usage.size()))] = next(4) == 0 ? 0 : 10 * (1 + next(6));
+            }
+            AssocTree t;
+            build(s, usage, t);
+            std::vector<AssocFairShare> got, want;
+            hinted.rank(t, t.user_count(), got);
+            FairTree fresh;
+            fresh.rank(t, t.user_count(), want);
+            for (std::uint32_t i = 1; i < t.size(); ++i) {
+                ASSERT_EQ(got[i].fs_factor, want[i].fs_factor) << "round " << round << " pass " << pass << " node " << i;
+                ASSERT_EQ(got[i].level_fs, want[i].level_fs);
+                ++compared;
+            }
+        }
+    }
+    EXPECT_GT(compared, 20000u);
+}

@@ -23,6 +23,7 @@ SimFairShare::SimFairShare(const Workload &w, double half_life_s)
         users_.push_back({g->second, 0});
     }
     factor_.assign(users_.size(), 1.0);
+    build();
     rank();
 }
 
@@ -45,33 +46,24 @@ void SimFairShare::charge(std::uint32_t user, double cpu_seconds)
         users_[it->second].usage += cpu_seconds;
 }
 
-void SimFairShare::rank()
+void SimFairShare::build()
 {
-    // Account usage is the sum of its users', as slurmctld keeps it.
-    std::vector<long double> group_usage(groups_.size(), 0);
-    long double total = 0;
-    for (const User &u : users_) {
-        group_usage[u.group_index] += u.usage;
-        total += u.usage;
-    }
-    tree_.clear();
-    tailfold::AssocNode root;
-    root.usage_raw = total;
-    root.shares_norm = 1;
-    tree_.add(root, tailfold::AssocTree::kNone);
-    std::vector<std::uint32_t> group_node(groups_.size());
     std::vector<std::uint32_t> users_in(groups_.size(), 0);
     for (const User &u : users_)
         ++users_in[u.group_index];
+    tree_.clear();
+    tailfold::AssocNode root;
+    root.shares_norm = 1;
+    tree_.add(root, tailfold::AssocTree::kNone);
+    group_node_.resize(groups_.size());
     for (std::size_t g = 0; g < groups_.size(); ++g) {
         tailfold::AssocNode a;
         a.shares_raw = 1;
         a.level_shares = std::uint32_t(groups_.size());
         a.shares_norm = 1.0L / groups_.size();
-        a.usage_raw = group_usage[g];
-        group_node[g] = tree_.add(a, 0);
+        group_node_[g] = tree_.add(a, 0);
     }
-    std::vector<std::uint32_t> user_node(users_.size());
+    user_node_.resize(users_.size());
     for (std::size_t i = 0; i < users_.size(); ++i) {
         const User &u = users_[i];
         tailfold::AssocNode n;
@@ -79,13 +71,28 @@ void SimFairShare::rank()
         n.shares_raw = 1;
         n.level_shares = users_in[u.group_index];
         n.shares_norm = 1.0L / users_in[u.group_index];  // Fair Tree: within its level
-        n.usage_raw = u.usage;
-        user_node[i] = tree_.add(n, group_node[u.group_index]);
+        user_node_[i] = tree_.add(n, group_node_[u.group_index]);
     }
     tree_.finish();
+}
+
+void SimFairShare::rank()
+{
+    // Account usage is the sum of its users', as slurmctld keeps it.
+    group_usage_.assign(groups_.size(), 0);
+    long double total = 0;
+    for (std::size_t i = 0; i < users_.size(); ++i) {
+        const User &u = users_[i];
+        group_usage_[u.group_index] += u.usage;
+        total += u.usage;
+        tree_.set_usage(user_node_[i], u.usage);
+    }
+    tree_.set_usage(0, total);
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+        tree_.set_usage(group_node_[g], group_usage_[g]);
     fair_tree_.rank(tree_, std::uint32_t(users_.size()), out_);
     for (std::size_t i = 0; i < users_.size(); ++i)
-        factor_[i] = out_[user_node[i]].fs_factor;
+        factor_[i] = out_[user_node_[i]].fs_factor;
 }
 
 double SimFairShare::factor(std::uint32_t user) const

@@ -35,6 +35,8 @@ class SimFairShare {
     double factor(std::uint32_t user) const;
 
   private:
+    void build();  // the tree's shape, once: the users never change
+
     struct User {
         std::uint32_t group_index;
         long double usage = 0;
@@ -45,6 +47,8 @@ class SimFairShare {
     std::vector<User> users_;
     std::vector<double> factor_;
     double per_second_;
+    std::vector<std::uint32_t> group_node_, user_node_;  // their nodes in tree_
+    std::vector<long double> group_usage_;
     tailfold::AssocTree tree_;
     tailfold::FairTree fair_tree_;
     std::vector<tailfold::AssocFairShare> out_;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "src/core/backfill_planner.h"
+#include "src/core/estimate_memo.h"
 #include "src/core/job_priority.h"
 #include "src/core/owner_fold.h"
 #include "src/core/pass_order.h"
@@ -126,6 +127,7 @@ class Engine {
                         std::vector<std::pair<std::int64_t, std::size_t>>, std::greater<>>
         ends_;
     tailfold::RuntimeEstimator est_;
+    mutable tailfold::EstimateMemo memo_;  // est_'s answers per job
     std::int64_t max_limit_ = 0;
     SimResult res_;
     tailfold::PrioritySettings prio_settings_;
@@ -175,20 +177,29 @@ class Engine {
         return s_.policy == Policy::kTailfold && s_.backfill.runtime == tailfold::PlanRuntime::kPredicted;
     }
 
-    double expected_runtime(const SimJob &j) const
+    // A job's expected runtime, through the memo priority/tailfold keeps
+    // (src/core/estimate_memo.h): a pass asks for every pending job, and
+    // the answer changes only when its user's history does.
+    double expected_runtime(std::size_t idx) const
     {
-        return est_
-            .estimate(j.user, std::to_string(j.group), std::to_string(j.app), j.limit, s_.prio.duration.source,
-                      s_.prio.duration.history_runs)
-            .seconds;
+        const SimJob &j = w_.jobs[idx];
+        const std::uint32_t id = std::uint32_t(idx + 1);  // job ids start at 1
+        tailfold::Estimate e;
+        if (memo_.find(id, j.user, j.limit, e))
+            return e.seconds;
+        e = est_.estimate(j.user, std::to_string(j.group), std::to_string(j.app), j.limit,
+                          s_.prio.duration.source, s_.prio.duration.history_runs);
+        memo_.put(id, j.user, j.limit, e);
+        return e.seconds;
     }
 
     // What the planner assumes a job runs for.
-    std::int64_t planned_runtime(const SimJob &j) const
+    std::int64_t planned_runtime(std::size_t idx) const
     {
+        const SimJob &j = w_.jobs[idx];
         std::int64_t d = j.limit;
         if (predicted()) {
-            const double e = expected_runtime(j);
+            const double e = expected_runtime(idx);
             if (e > 0)
                 d = std::min<std::int64_t>(d, static_cast<std::int64_t>(e));
         }
@@ -209,8 +220,13 @@ class Engine {
         if (by_priority())
             ended_.push_back({idx, res_.jobs[idx].end});
         const SimJob &j = w_.jobs[idx];
+        const std::uint64_t evictions = est_.evictions();
         est_.record(j.user, std::to_string(j.group), std::to_string(j.app), j.runtime, j.limit,
                     j.runtime >= j.limit);
+        if (est_.evictions() != evictions)
+            memo_.invalidate();  // other users' entries went too
+        else
+            memo_.invalidate_user(j.user);
     }
 
     void start(std::size_t idx, const tailfold::Placement &p, std::int64_t now)
@@ -219,7 +235,7 @@ class Engine {
         res_.jobs[idx].start = now;
         res_.jobs[idx].end = now + j.runtime;
         ends_.push({now + j.runtime, idx});
-        running_.push_back({idx, now + planned_runtime(j), now + j.limit, p});
+        running_.push_back({idx, now + planned_runtime(idx), now + j.limit, p});
     }
 
     void order_queue(std::int64_t now)
@@ -243,7 +259,7 @@ class Engine {
             f.min_cpus = j.cpus;
             f.has_time_limit = true;
             f.time_limit_min = std::uint32_t((j.limit + 59) / 60);
-            f.expected_runtime_s = prio_settings_.duration.weight ? expected_runtime(j) : 0;
+            f.expected_runtime_s = prio_settings_.duration.weight ? expected_runtime(idx) : 0;
             tailfold::WeightedFactors w = calc_->weigh(f, tailfold::PartitionFacts{}, kEpoch + now);
             if (owner_fold()) {
                 const std::int64_t boost = w.duration;
@@ -284,7 +300,7 @@ class Engine {
         tail_.clear();
         for (std::size_t k = from; k < to; ++k) {
             const std::size_t idx = pending_[k];
-            tail_.push_back({idx, expected_runtime(w_.jobs[idx]),
+            tail_.push_back({idx, expected_runtime(idx),
                              tailfold::is_starving(res_.jobs[idx].submit, now, s_.backfill.starve_age_s)});
         }
         tailfold::order_tail(tail_, s_.backfill.order);
@@ -347,7 +363,7 @@ class Engine {
             const SimJob &j = w_.jobs[idx];
             tailfold::Request r;
             r.cpus = j.cpus;
-            r.duration_s = planned_runtime(j);
+            r.duration_s = planned_runtime(idx);
             if (blocked || (s_.backfill.max_job_test && tested >= s_.backfill.max_job_test)) {
                 still.push_back(idx);
                 continue;
