@@ -107,6 +107,12 @@ void JobPriority::weigh_partition(const JobFacts &job, const PartitionFacts &par
     }
 }
 
+void JobPriority::weigh_qos(double qos_priority, double qos_priority_norm, WeightedFactors &out) const
+{
+    if (s_.weights.qos && qos_priority)
+        out.qos = (s_.has(kNoNormalQos) ? qos_priority : qos_priority_norm) * s_.weights.qos;
+}
+
 std::uint32_t JobPriority::sum(const WeightedFactors &w, std::int64_t site, std::int64_t nice)
 {
     double p = w.age + w.assoc + w.fairshare + w.job_size + w.partition + w.qos + w.tres_sum +

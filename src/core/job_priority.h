@@ -87,6 +87,11 @@ class JobPriority {
     void weigh_partition(const JobFacts &job, const PartitionFacts &part, WeightedFactors &w,
                          double *tres_out = nullptr) const;
 
+    // A job that may run under several QOS (Slurm 24.11) gets one priority
+    // per QOS: sets w.qos for a QOS with this priority (raw and divided by
+    // the largest); a QOS without a priority leaves the job's own factor.
+    void weigh_qos(double qos_priority, double qos_priority_norm, WeightedFactors &w) const;
+
     // The priority of weighted factors plus site minus nice, as slurmctld
     // stores it.
     static std::uint32_t sum(const WeightedFactors &w, std::int64_t site, std::int64_t nice);

@@ -130,6 +130,32 @@ TEST(JobPriority, PartitionQosAssocNormalisedOrRaw)
     EXPECT_DOUBLE_EQ(w.assoc, 3000);
 }
 
+// Slurm 24.11's jobs under several QOS: one priority per QOS, that QOS's
+// factor where it has a priority, the job's own where it has none.
+TEST(JobPriority, EachQosOfAMultiQosJob)
+{
+    PrioritySettings s = weights(0, 0, 0, 0, 10, 0);
+    JobPriority p(s, {16, 4});
+    JobFacts j;
+    j.qos_priority = 50;
+    j.qos_priority_norm = 0.5;
+    WeightedFactors w = p.weigh(j, PartitionFacts{}, 0);
+    ASSERT_DOUBLE_EQ(w.qos, 5);
+    WeightedFactors other = w;
+    p.weigh_qos(100, 1.0, other);
+    EXPECT_DOUBLE_EQ(other.qos, 10);
+    WeightedFactors none = w;
+    p.weigh_qos(0, 0, none);
+    EXPECT_DOUBLE_EQ(none.qos, 5);  // the job's own
+    s.flags |= kNoNormalQos;
+    p.weigh_qos(100, 1.0, other);
+    EXPECT_DOUBLE_EQ(other.qos, 1000);
+    s.weights.qos = 0;
+    WeightedFactors unweighted = w;
+    p.weigh_qos(100, 1.0, unweighted);
+    EXPECT_DOUBLE_EQ(unweighted.qos, 5);
+}
+
 TEST(JobPriority, FairShareIsWeighted)
 {
     PrioritySettings s = weights(0, 10000, 0, 0, 0, 0);

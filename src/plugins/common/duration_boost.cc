@@ -87,7 +87,7 @@ void refresh_max()
 {
     std::int64_t m = 0;
     if (part_list) {
-        ListIterator it = list_iterator_create(part_list);
+        tf_list_itr it = list_iterator_create(part_list);
         while (void *p = list_next(it))
             m = std::max(m, limit_seconds(static_cast<part_record_t *>(p)->max_time));
         list_iterator_destroy(it);
@@ -305,7 +305,7 @@ void learn_finished_jobs()
     if (!job_list)
         return;
     FinishedJobLearner learner;
-    ListIterator it = list_iterator_create(job_list);
+    tf_list_itr it = list_iterator_create(job_list);
     while (void *p = list_next(it))
         learner.look_at(static_cast<job_record_t *>(p));
     list_iterator_destroy(it);

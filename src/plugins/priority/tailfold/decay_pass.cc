@@ -253,7 +253,7 @@ void pass()
             read.assoc = READ_LOCK;
             read.qos = READ_LOCK;
             fold_pass_begin();
-            ListIterator it = list_iterator_create(job_list);
+            tf_list_itr it = list_iterator_create(job_list);
             while (void *p = list_next(it)) {
                 auto *job = static_cast<job_record_t *>(p);
                 if (!charge_running(job, now))

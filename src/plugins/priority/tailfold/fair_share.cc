@@ -31,10 +31,10 @@ tailfold::AssocNode node_of(const slurmdb_assoc_rec_t *a)
 // Depth first through the fair-share children lists, keeping their order.
 void add_children(slurmdb_assoc_rec_t *parent, std::uint32_t parent_index)
 {
-    List kids = parent->usage->children_list;
+    tf_list kids = parent->usage->children_list;
     if (!kids)
         return;
-    ListIterator it = list_iterator_create(kids);
+    tf_list_itr it = list_iterator_create(kids);
     while (void *p = list_next(it)) {
         auto *a = static_cast<slurmdb_assoc_rec_t *>(p);
         const std::uint32_t i = tree.add(node_of(a), parent_index);
@@ -108,11 +108,11 @@ void classic_assoc_usage(slurmdb_assoc_rec_t *a)
 
 namespace {
 
-void normalise_children(List kids)
+void normalise_children(tf_list kids)
 {
     if (!kids)
         return;
-    ListIterator it = list_iterator_create(kids);
+    tf_list_itr it = list_iterator_create(kids);
     while (void *p = list_next(it)) {
         auto *a = static_cast<slurmdb_assoc_rec_t *>(p);
         assoc_mgr_normalize_assoc_shares(a);

@@ -74,7 +74,7 @@ static PartitionFacts partition_facts(const part_record_t *part, bool with_tres)
 static JobFacts job_facts(const job_record_t *job, bool with_tres)
 {
     JobFacts j;
-    const job_details *d = job->details;
+    const tf_job_details *d = job->details;
     j.accrue_time = d->accrue_time;
     j.total_cpus = job->total_cpus;
     j.has_max_cpus = d->max_cpus != NO_VAL;
@@ -101,12 +101,12 @@ static JobFacts job_facts(const job_record_t *job, bool with_tres)
     return j;
 }
 
-static priority_factors_object_t *reset_factors(job_record_t *job, bool with_tres)
+static tf_prio_factors *reset_factors(job_record_t *job, bool with_tres)
 {
-    priority_factors_object_t *f = job->prio_factors;
+    tf_prio_factors *f = job->prio_factors;
     const std::uint32_t n = with_tres ? slurmctld_tres_cnt : 0;
     if (!f) {
-        f = static_cast<priority_factors_object_t *>(xmalloc(sizeof(*f)));
+        f = static_cast<tf_prio_factors *>(xmalloc(sizeof(*f)));
         job->prio_factors = f;
     }
     if (f->tres_cnt != n || (n && !f->priority_tres)) {
@@ -126,6 +126,98 @@ static priority_factors_object_t *reset_factors(job_record_t *job, bool with_tre
     f->tres_cnt = n;
     return f;
 }
+
+#if TF_SLURM_24
+// A job that may run in several partitions or under several QOS gets one
+// priority per (partition, QOS) pair, partitions in the order of its list
+// (slurmctld keeps it sorted by tier) and QOS in the order of its list,
+// as the schedulers and squeue read part_prio; the array is made again
+// when the partitions changed (INCR_ONLY then starts afresh).
+static void set_priority_array(job_record_t *job, const JobFacts &j, const JobPriority &calc,
+                               const WeightedFactors &w)
+{
+    if (!job->part_ptr_list && !job->qos_list) {
+        if (job->part_prio) {
+            xfree(job->part_prio->priority_array);
+            xfree(job->part_prio->priority_array_names);
+            xfree(job->part_prio);
+        }
+        return;
+    }
+    const int parts = job->part_ptr_list ? list_count(job->part_ptr_list) : 1;
+    const int qos = job->qos_list ? list_count(job->qos_list) : 1;
+    if (!job->part_prio)
+        job->part_prio = static_cast<priority_mult_t *>(xmalloc(sizeof(priority_mult_t)));
+    priority_mult_t *pp = job->part_prio;
+    if (!pp->priority_array || pp->last_update < last_part_update) {
+        xfree(pp->priority_array);
+        pp->priority_array = static_cast<std::uint32_t *>(xcalloc(parts * qos, sizeof(std::uint32_t)));
+        xfree(pp->priority_array_names);
+        if (job->part_ptr_list)
+            pp->priority_array_names = part_list_to_xstr(job->part_ptr_list);
+        pp->last_update = time(NULL);
+    }
+    const bool with_tres = !cfg.settings.weights.tres.empty();
+    std::vector<part_record_t *> part_order;
+    if (job->part_ptr_list) {
+        tf_list_itr it = list_iterator_create(job->part_ptr_list);
+        while (void *p = list_next(it))
+            part_order.push_back(static_cast<part_record_t *>(p));
+        list_iterator_destroy(it);
+    } else {
+        part_order.push_back(job->part_ptr);
+    }
+    std::vector<slurmdb_qos_rec_t *> qos_order;
+    if (job->qos_list) {
+        tf_list_itr it = list_iterator_create(job->qos_list);
+        while (void *q = list_next(it))
+            qos_order.push_back(static_cast<slurmdb_qos_rec_t *>(q));
+        list_iterator_destroy(it);
+    } else {
+        qos_order.push_back(nullptr);  // the job's own QOS factor
+    }
+    int i = 0;
+    for (part_record_t *part : part_order) {
+        WeightedFactors per = w;
+        calc.weigh_partition(j, partition_facts(part, with_tres), per);
+        for (slurmdb_qos_rec_t *q : qos_order) {
+            WeightedFactors pq = per;
+            if (q)
+                calc.weigh_qos(q->priority, q->usage ? q->usage->norm_priority : 0, pq);
+            const std::uint32_t v = JobPriority::sum(pq, j.site, j.nice);
+            if (i < parts * qos && (!cfg.settings.has(tailfold::kIncrOnly) || pp->priority_array[i] < v))
+                pp->priority_array[i] = v;
+            ++i;
+        }
+    }
+}
+#else
+// A job that may run in several partitions gets one priority each, in the
+// order of its partition list sorted by tier, as the schedulers read
+// priority_array.
+static void set_priority_array(job_record_t *job, const JobFacts &j, const JobPriority &calc,
+                               const WeightedFactors &w)
+{
+    if (!job->part_ptr_list)
+        return;
+    const bool with_tres = !cfg.settings.weights.tres.empty();
+    const int count = list_count(job->part_ptr_list);
+    if (!job->priority_array)
+        job->priority_array = static_cast<std::uint32_t *>(xcalloc(count + 1, sizeof(std::uint32_t)));
+    list_sort(job->part_ptr_list, priority_sort_part_tier);
+    WeightedFactors per = w;
+    tf_list_itr it = list_iterator_create(job->part_ptr_list);
+    int i = 0;
+    while (void *p = list_next(it)) {
+        calc.weigh_partition(j, partition_facts(static_cast<part_record_t *>(p), with_tres), per);
+        const std::uint32_t v = JobPriority::sum(per, j.site, j.nice);
+        if (!cfg.settings.has(tailfold::kIncrOnly) || job->priority_array[i] < v)
+            job->priority_array[i] = v;
+        ++i;
+    }
+    list_iterator_destroy(it);
+}
+#endif
 
 std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_duration::Lookup use,
                            std::int64_t *boost_out)
@@ -155,7 +247,7 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_
     if (s.duration.weight)
         j.expected_runtime_s = tf_duration::expected_runtime(job, use).seconds;
     JobPriority calc(s, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)});
-    priority_factors_object_t *f = reset_factors(job, with_tres);
+    tf_prio_factors *f = reset_factors(job, with_tres);
     WeightedFactors w =
         calc.weigh(j, partition_facts(job->part_ptr, with_tres), now, with_tres ? f->priority_tres : nullptr);
     if (boost_out) {
@@ -175,26 +267,7 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_
         std::copy(s.weights.tres.begin(), s.weights.tres.end(), f->tres_weights);
     const std::uint32_t prio = JobPriority::sum(w, j.site, j.nice);
 
-    // A job that may run in several partitions gets one priority each, in
-    // the order of its partition list sorted by tier, as the schedulers
-    // read priority_array.
-    if (job->part_ptr_list) {
-        const int count = list_count(job->part_ptr_list);
-        if (!job->priority_array)
-            job->priority_array = static_cast<std::uint32_t *>(xcalloc(count + 1, sizeof(std::uint32_t)));
-        list_sort(job->part_ptr_list, priority_sort_part_tier);
-        WeightedFactors per = w;
-        ListIterator it = list_iterator_create(job->part_ptr_list);
-        int i = 0;
-        while (void *p = list_next(it)) {
-            calc.weigh_partition(j, partition_facts(static_cast<part_record_t *>(p), with_tres), per);
-            const std::uint32_t v = JobPriority::sum(per, j.site, j.nice);
-            if (!s.has(tailfold::kIncrOnly) || job->priority_array[i] < v)
-                job->priority_array[i] = v;
-            ++i;
-        }
-        list_iterator_destroy(it);
-    }
+    set_priority_array(job, j, calc, w);
     if (!assoc_locked)
         assoc_mgr_unlock(&locks);
     return prio;

@@ -15,11 +15,6 @@
 
 #include "src/plugins/common/slurm_cxx.h"
 
-extern "C" {
-#include "src/common/site_factor.h"
-#include "src/common/slurm_mcs.h"
-#include "src/slurmctld/acct_policy.h"
-}
 
 #include <cstdint>
 #include <ctime>
@@ -105,7 +100,7 @@ void fold_pass_end();
 std::uint32_t fold_on_set(job_record_t *job, std::uint32_t base, std::int64_t boost);
 
 // sprio.cc
-List factors_list(priority_factors_request_msg_t *req, uid_t uid);
+tf_list factors_list(tf_factors_request *req, uid_t uid);
 
 // decay_pass.cc
 bool start_decay_thread();

@@ -15,8 +15,8 @@ TF_PLUGIN_API const uint32_t plugin_version = SLURM_VERSION_NUMBER;
 // process (classic fair share), where the dynamic loader would refuse an
 // undefined data reference; inside slurmctld its own copies win.
 extern "C" {
-List job_list = NULL;
-List part_list = NULL;
+tf_list job_list = NULL;
+tf_list part_list = NULL;
 uint32_t cluster_cpus = NO_VAL;
 int slurmctld_tres_cnt = 0;
 uint16_t accounting_enforce = 0;
@@ -33,6 +33,14 @@ static bool site_factor_is_ours()
 {
     return slurm_conf.site_factor_plugin &&
            !xstrcasecmp(slurm_conf.site_factor_plugin, "site_factor/tailfold");
+}
+
+static bool start_thread()
+{
+    if (tf_prio::start_decay_thread())
+        return true;
+    error("%s: cannot start the priority thread", plugin_type);
+    return false;
 }
 
 TF_PLUGIN_API int init(void)
@@ -56,12 +64,23 @@ TF_PLUGIN_API int init(void)
     else if (tf_prio::cfg.settings.weights.fairshare && slurm_with_slurmdbd())
         error("%s: no associations from the database: fair share is 0 until they arrive",
               plugin_type);
-    if (!tf_prio::start_decay_thread()) {
-        error("%s: cannot start the priority thread", plugin_type);
+#if TF_SLURM_24
+    // 24.11 loads the site factor plugin through the priority plugin, and
+    // starts the priority thread later (priority_p_thread_start): init
+    // runs with slurmctld's write locks held, before jobs and partitions
+    // are loaded.
+    if (site_factor_g_init() != SLURM_SUCCESS) {
+        error("%s: cannot load PrioritySiteFactorPlugin=%s", plugin_type,
+              slurm_conf.site_factor_plugin);
         return SLURM_ERROR;
     }
+    return SLURM_SUCCESS;
+#else
+    if (!start_thread())
+        return SLURM_ERROR;
     site_factor_plugin_init();
     return SLURM_SUCCESS;
+#endif
 }
 
 TF_PLUGIN_API void fini(void)
@@ -71,8 +90,32 @@ TF_PLUGIN_API void fini(void)
     tf_prio::stop_decay_thread();
     tf_duration::save_store();
     tf_duration::release_store_lock();
+#if TF_SLURM_24
+    site_factor_g_fini();
+#else
     site_factor_plugin_fini();
+#endif
 }
+
+#if TF_SLURM_24
+// Right after slurmctld loaded its jobs, nodes and partitions, its write
+// locks still held: the thread's first pass waits for them.
+TF_PLUGIN_API int priority_p_thread_start(void)
+{
+    if (!tf_prio::in_slurmctld())
+        return SLURM_SUCCESS;
+    return start_thread() ? SLURM_SUCCESS : SLURM_ERROR;
+}
+
+// At start-up, after the jobs are loaded, no lock held: the boost slurmctld
+// adds to its lowest priority.  None, as priority/multifactor: the first
+// pass sets every pending job's priority.
+TF_PLUGIN_API uint32_t priority_p_recover(uint32_t prio_boost)
+{
+    (void)prio_boost;
+    return 0;
+}
+#endif
 
 // Called with the job write lock held.
 TF_PLUGIN_API uint32_t priority_p_set(uint32_t last_prio, job_record_t *job)
@@ -111,7 +154,9 @@ TF_PLUGIN_API void priority_p_reconfig(bool assoc_clear)
         // slurmctld cleared and re-added the running budgets.
         tf_prio::release_run_secs_until(tf_prio::last_ran());
     }
-    site_factor_g_reconfig();
+#if !TF_SLURM_24
+    site_factor_g_reconfig();  // 24.11 restarts slurmctld instead
+#endif
 }
 
 // For sshare, under the assoc_mgr read lock: take no assoc lock.
@@ -125,11 +170,20 @@ TF_PLUGIN_API double priority_p_calc_fs_factor(long double usage_efctv, long dou
     return tf_prio::classic_factor(usage_efctv, shares_norm);
 }
 
-TF_PLUGIN_API List priority_p_get_priority_factors_list(priority_factors_request_msg_t *req,
-                                                        uid_t uid)
+#if TF_SLURM_24
+// Under the job, node and partition read locks and the QOS read lock,
+// which the caller holds; sprio filters jobs, users and partitions itself.
+TF_PLUGIN_API tf_list priority_p_get_priority_factors_list(uid_t uid)
+{
+    return tf_prio::factors_list(nullptr, uid);
+}
+#else
+TF_PLUGIN_API tf_list priority_p_get_priority_factors_list(priority_factors_request_msg_t *req,
+                                                           uid_t uid)
 {
     return tf_prio::factors_list(req, uid);
 }
+#endif
 
 // With AccountingStorageEnforce=limits only (slurmctld calls it through its
 // limit accounting), under the job write lock: charge the last partial

@@ -12,11 +12,11 @@
 
 namespace tf_prio {
 
-static bool has_u32(List l, std::uint32_t v)
+static bool has_u32(tf_list l, std::uint32_t v)
 {
     if (!l)
         return true;
-    ListIterator it = list_iterator_create(l);
+    tf_list_itr it = list_iterator_create(l);
     bool found = false;
     while (void *p = list_next(it))
         if (*static_cast<std::uint32_t *>(p) == v) {
@@ -27,27 +27,70 @@ static bool has_u32(List l, std::uint32_t v)
     return found;
 }
 
+// The job's last factors, as priority/multifactor sends them: the TRES
+// arrays copied, the names left out (the sprio client has them).
+static void copy_factors(tf_prio_factors *o, const tf_prio_factors *f)
+{
+    *o = *f;
+    o->tres_names = NULL;
+    if (f->tres_cnt && f->priority_tres) {
+        o->priority_tres = static_cast<double *>(xcalloc(f->tres_cnt, sizeof(double)));
+        memcpy(o->priority_tres, f->priority_tres, f->tres_cnt * sizeof(double));
+        o->tres_weights = static_cast<double *>(xcalloc(f->tres_cnt, sizeof(double)));
+        memcpy(o->tres_weights, f->tres_weights, f->tres_cnt * sizeof(double));
+    } else {
+        o->priority_tres = o->tres_weights = NULL;
+        o->tres_cnt = 0;
+    }
+}
+
+#if TF_SLURM_24
+// The row's factors; the row's strings are the job's, partition's and
+// QOS's own (freed by nobody: see destroy_row).
+static tf_prio_factors *row_factors(priority_factors_object_t *o) { return o->prio_factors; }
+
 static priority_factors_object_t *row(const job_record_t *job, part_record_t *part)
 {
     auto *o = static_cast<priority_factors_object_t *>(xmalloc(sizeof(priority_factors_object_t)));
-    const priority_factors_object_t *f = job->prio_factors;
+    // An operator's priority alone, else the factors of the last
+    // recalculation (the packer reads them whenever direct_prio is 0).
+    if (job->direct_set_prio) {
+        o->direct_prio = job->priority;
+    } else {
+        o->prio_factors = static_cast<tf_prio_factors *>(xmalloc(sizeof(tf_prio_factors)));
+        if (job->prio_factors)
+            copy_factors(o->prio_factors, job->prio_factors);
+    }
+    o->job_id = job->job_id;
+    o->user_id = job->user_id;
+    o->account = job->account;
+    o->partition = part->name;
+    o->qos = job->qos_ptr ? job->qos_ptr->name : NULL;
+    return o;
+}
+
+// The list's destructor: the factors and the row, not the strings it
+// points at.
+static void destroy_row(void *p)
+{
+    auto *o = static_cast<priority_factors_object_t *>(p);
+    if (o->prio_factors)
+        slurm_destroy_priority_factors(o->prio_factors);
+    xfree(o);
+}
+#else
+static tf_prio_factors *row_factors(priority_factors_object_t *o) { return o; }
+
+static priority_factors_object_t *row(const job_record_t *job, part_record_t *part)
+{
+    auto *o = static_cast<priority_factors_object_t *>(xmalloc(sizeof(priority_factors_object_t)));
     // As priority/multifactor sends them: an operator's priority alone (the
     // other fields 0), else the factors of the last recalculation.
     if (job->direct_set_prio) {
         o->direct_prio = job->priority;
-    } else if (f) {
-        *o = *f;
-        o->tres_names = NULL;
+    } else if (job->prio_factors) {
+        copy_factors(o, job->prio_factors);
         o->cluster_name = NULL;
-        if (f->tres_cnt && f->priority_tres) {
-            o->priority_tres = static_cast<double *>(xcalloc(f->tres_cnt, sizeof(double)));
-            memcpy(o->priority_tres, f->priority_tres, f->tres_cnt * sizeof(double));
-            o->tres_weights = static_cast<double *>(xcalloc(f->tres_cnt, sizeof(double)));
-            memcpy(o->tres_weights, f->tres_weights, f->tres_cnt * sizeof(double));
-        } else {
-            o->priority_tres = o->tres_weights = NULL;
-            o->tres_cnt = 0;
-        }
     }
     o->job_id = job->job_id;
     o->user_id = job->user_id;
@@ -55,12 +98,16 @@ static priority_factors_object_t *row(const job_record_t *job, part_record_t *pa
     return o;
 }
 
+static void destroy_row(void *p) { slurm_destroy_priority_factors_object(p); }
+#endif
+
 // Per-partition factors for a job in several partitions: its partition
 // factor and, with TRES weights, its TRES factors in that partition.
-static void set_partition(priority_factors_object_t *o, const job_record_t *job, part_record_t *part)
+static void set_partition(priority_factors_object_t *row, const job_record_t *job, part_record_t *part)
 {
     if (job->direct_set_prio || !job->prio_factors)
         return;
+    tf_prio_factors *o = row_factors(row);
     tailfold::JobFacts j;
     tailfold::PartitionFacts p;
     p.job_factor = part->priority_job_factor;
@@ -81,17 +128,21 @@ static void set_partition(priority_factors_object_t *o, const job_record_t *job,
     o->priority_part = w.partition;
 }
 
-List factors_list(priority_factors_request_msg_t *req, uid_t uid)
+tf_list factors_list(tf_factors_request *req, uid_t uid)
 {
+#if !TF_SLURM_24
     slurmctld_lock_t job_read = {};
     job_read.job = READ_LOCK;
     job_read.node = READ_LOCK;
     job_read.part = READ_LOCK;
+#endif
     const time_t now = time(NULL);
     const bool private_jobs = slurm_conf.private_data & PRIVATE_DATA_JOBS;
     const bool sees_all = !private_jobs || validate_operator(uid);
 
-    lock_slurmctld(job_read);
+#if !TF_SLURM_24
+    lock_slurmctld(job_read);  // 24.11's caller holds these
+#endif
     std::vector<part_record_t *> wanted;
     const bool part_filter = req && req->partitions && *req->partitions;
     if (part_filter) {
@@ -111,10 +162,10 @@ List factors_list(priority_factors_request_msg_t *req, uid_t uid)
         return !part_filter || std::find(wanted.begin(), wanted.end(), p) != wanted.end();
     };
 
-    List out = list_create(slurm_destroy_priority_factors_object);
+    tf_list out = list_create(destroy_row);
     const bool running_too = cfg.settings.has(tailfold::kCalculateRunning);
     const bool accrue_always = cfg.settings.has(tailfold::kAccrueAlways);
-    ListIterator it = list_iterator_create(job_list);
+    tf_list_itr it = list_iterator_create(job_list);
     while (void *p = list_next(it)) {
         auto *job = static_cast<job_record_t *>(p);
         if ((!running_too && !IS_JOB_PENDING(job)) || IS_JOB_REVOKED(job) || !job->details)
@@ -125,7 +176,7 @@ List factors_list(priority_factors_request_msg_t *req, uid_t uid)
             continue;
         if (!sees_all && job->user_id != uid &&
             !(slurm_mcs_get_privatedata() == 0
-                  ? assoc_mgr_is_user_acct_coord(acct_db_conn, uid, job->account)
+                  ? tf_is_user_acct_coord(uid, job->account)
                   : mcs_g_check_mcs_label(uid, job->mcs_label, false) == 0))
             continue;
         if (req && (!has_u32(req->job_id_list, job->job_id) || !has_u32(req->uid_list, job->user_id)))
@@ -135,7 +186,7 @@ List factors_list(priority_factors_request_msg_t *req, uid_t uid)
                 list_append(out, row(job, job->part_ptr));
             continue;
         }
-        ListIterator pit = list_iterator_create(job->part_ptr_list);
+        tf_list_itr pit = list_iterator_create(job->part_ptr_list);
         while (void *pp = list_next(pit)) {
             auto *part = static_cast<part_record_t *>(pp);
             if (!part_ok(part))
@@ -147,7 +198,9 @@ List factors_list(priority_factors_request_msg_t *req, uid_t uid)
         list_iterator_destroy(pit);
     }
     list_iterator_destroy(it);
+#if !TF_SLURM_24
     unlock_slurmctld(job_read);
+#endif
     if (!list_count(out))
         FREE_NULL_LIST(out);
     return out;

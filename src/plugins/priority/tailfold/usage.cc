@@ -134,7 +134,7 @@ static void scale_all(double f, bool reset)
     locks.assoc = WRITE_LOCK;
     locks.qos = WRITE_LOCK;
     assoc_mgr_lock(&locks);
-    ListIterator it = list_iterator_create(assoc_mgr_assoc_list);
+    tf_list_itr it = list_iterator_create(assoc_mgr_assoc_list);
     while (void *p = list_next(it)) {
         auto *a = static_cast<slurmdb_assoc_rec_t *>(p);
         scale(a->usage, f);
@@ -184,7 +184,7 @@ void release_run_secs_until(time_t last_ran)
     assoc_mgr_lock(&locks);
     const int n = slurmctld_tres_cnt;
     std::vector<std::uint64_t> used(n);
-    ListIterator it = list_iterator_create(job_list);
+    tf_list_itr it = list_iterator_create(job_list);
     while (void *p = list_next(it)) {
         auto *job = static_cast<job_record_t *>(p);
         if (job->end_time_exp == static_cast<time_t>(NO_VAL) || !IS_JOB_RUNNING(job) ||

@@ -27,15 +27,6 @@
 #include "src/core/pass_order.h"
 #include "src/plugins/common/duration_boost.h"
 
-extern "C" {
-#include "src/slurmctld/acct_policy.h"
-#include "src/slurmctld/fed_mgr.h"
-#include "src/slurmctld/job_scheduler.h"
-#include "src/slurmctld/licenses.h"
-#include "src/slurmctld/node_scheduler.h"
-#include "src/slurmctld/reservation.h"
-#include "src/slurmctld/srun_comm.h"
-}
 
 namespace tf_sched {
 
@@ -79,18 +70,17 @@ bool yield_locks(const tailfold::BackfillParams &p, std::int64_t &slept_us)
     return p.continue_after_yield || (after.job == before.job && after.node == before.node);
 }
 
-// Point the job at this queue record's partition, priority, reservation
-// and features, as slurmctld's schedulers do before testing it.
+// Point the job at this queue record's partition (and QOS), priority,
+// reservation and features, as slurmctld's schedulers do before testing it.
 void apply_record(job_queue_rec_t *rec)
 {
     job_record_t *job = rec->job_ptr;
-    job->part_ptr = rec->part_ptr;
-    job->priority = rec->priority;
+    tf_apply_queue_rec(job, rec);
     if (job->resv_list)
         job_queue_rec_resv_list(rec);
     else
         job_queue_rec_magnetic_resv(rec);
-    if (struct job_details *d = job->details) {
+    if (tf_job_details *d = job->details) {
         d->features_use = rec->use_prefer ? d->prefer : d->features;
         d->feature_list_use = rec->use_prefer ? d->prefer_list : d->feature_list;
     }
@@ -137,7 +127,7 @@ Runnable runnable_now(job_record_t *job, time_t now)
 // whatever is there afterwards is freed, never a pointer kept from before.
 bool start_job(job_record_t *job, const std::vector<bool> &nodes)
 {
-    struct job_details *d = job->details;
+    tf_job_details *d = job->details;
     bitstr_t *not_allowed = to_bitmap(nodes);  // the allowed nodes, until bit_not
     if (d->req_node_bitmap && !bit_super_set(d->req_node_bitmap, not_allowed)) {
         FREE_NULL_BITMAP(not_allowed);
@@ -157,7 +147,7 @@ bool start_job(job_record_t *job, const std::vector<bool> &nodes)
     }
     const bool array_head = job->array_recs != nullptr;
     const std::uint32_t array_id = job->array_job_id;
-    const int rc = select_nodes(job, false, nullptr, nullptr, false, SLURMDB_JOB_FLAG_BACKFILL);
+    const int rc = tf_select_nodes_backfill(job);
     if (array_head) {
         job_record_t *rest = find_job_record(array_id);
         if (rest && rest != job && rest->array_recs && rest->details) {
@@ -268,7 +258,7 @@ class TailQueue {
   public:
     TailQueue(const tailfold::BackfillParams &p, time_t now) : p_(p), now_(now) {}
 
-    job_queue_rec_t *next(List queue, bool depth_full, std::uint32_t looked_at)
+    job_queue_rec_t *next(tf_list queue, bool depth_full, std::uint32_t looked_at)
     {
         if (!ordered_ && depth_full && tailfold::reorders_tail(p_))
             order(queue, looked_at);
@@ -293,7 +283,7 @@ class TailQueue {
     std::vector<job_queue_rec_t *> recs_;
     std::size_t at_ = 0;
 
-    void order(List queue, std::uint32_t looked_at)
+    void order(tf_list queue, std::uint32_t looked_at)
     {
         ordered_ = true;
         std::size_t room = p_.max_job_test ? (p_.max_job_test > looked_at ? p_.max_job_test - looked_at : 0)
@@ -334,7 +324,7 @@ void backfill_pass()
     const time_t now = time(nullptr);
     slurmctld_diag_stats.bf_when_last_cycle = now;
 
-    List queue = build_job_queue(true, true);  // also clears old start estimates
+    tf_list queue = build_job_queue(true, true);  // also clears old start estimates
     sort_job_queue(queue);
     const std::uint32_t queue_len = list_count(queue);
     ResourceIndex names;

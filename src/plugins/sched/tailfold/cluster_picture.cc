@@ -10,12 +10,6 @@
 #include "src/core/gres_need.h"
 #include "src/plugins/common/duration_boost.h"
 
-extern "C" {
-#include "src/common/gres.h"
-#include "src/common/node_conf.h"
-#include "src/slurmctld/licenses.h"
-#include "src/slurmctld/reservation.h"
-}
 
 namespace tf_sched {
 
@@ -57,12 +51,12 @@ time_t expected_end(const job_record_t *job, time_t now, const tailfold::Backfil
 // the count it holds) with its number in the timeline; false if one is
 // not among the cluster's.
 template <class F>
-bool for_each_license(List list, const NameIndex &index, F &&f)
+bool for_each_license(tf_list list, const NameIndex &index, F &&f)
 {
     if (!list)
         return true;
     bool known = true;
-    ListIterator it = list_iterator_create(list);
+    tf_list_itr it = list_iterator_create(list);
     while (auto *l = static_cast<licenses_t *>(list_next(it))) {
         auto found = l->name ? index.find(l->name) : index.end();
         if (found == index.end())
@@ -82,10 +76,11 @@ void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillPar
                   NameIndex &index)
 {
     index.clear();
-    if (!license_list)
+    tf_list licenses = tf_cluster_licenses();
+    if (!licenses)
         return;
     std::vector<std::int64_t> used;
-    ListIterator it = list_iterator_create(license_list);
+    tf_list_itr it = list_iterator_create(licenses);
     while (auto *l = static_cast<licenses_t *>(list_next(it))) {
         if (!l->name || index.count(l->name))
             continue;
@@ -148,12 +143,12 @@ void for_each_gres_alloc(const job_record_t *job, const NameIndex &index, F &&f)
     const job_resources_t *jr = job->job_resrcs;
     if (!job->gres_list_alloc || !jr || !jr->node_bitmap || index.empty())
         return;
-    ListIterator it = list_iterator_create(job->gres_list_alloc);
+    tf_list_itr it = list_iterator_create(job->gres_list_alloc);
     while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
         const auto *js = static_cast<const gres_job_state_t *>(gs->gres_data);
         std::uint32_t g[2];
         int ng = 0;
-        if (!js || (js->flags & GRES_NO_CONSUME) || !js->gres_cnt_node_alloc ||
+        if (!js || !js->gres_cnt_node_alloc ||
             !gres_counters(index, gs->gres_name, js->type_name, g, ng))
             continue;
         std::uint32_t j = 0;
@@ -191,7 +186,7 @@ void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams 
             total[g] += avail;
             unexplained[{g, std::uint32_t(i)}] += std::int64_t(alloc);
         };
-        ListIterator it = list_iterator_create(node->gres_list);
+        tf_list_itr it = list_iterator_create(node->gres_list);
         while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
             const auto *ns = static_cast<const gres_node_state_t *>(gs->gres_data);
             if (!gs->gres_name || !ns || ns->no_consume)
@@ -209,7 +204,7 @@ void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams 
     }
     if (index.empty())
         return;
-    ListIterator it = list_iterator_create(job_list);
+    tf_list_itr it = list_iterator_create(job_list);
     while (auto *job = static_cast<job_record_t *>(list_next(it))) {
         if (!(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)))
             continue;
@@ -230,7 +225,7 @@ void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams 
 // and of its type if it asks for one; false if it asks for one no node has.
 bool gres_needs(const job_record_t *job, const NameIndex &index, tailfold::Request &r)
 {
-    const struct job_details *d = job->details;
+    const tf_job_details *d = job->details;
     if (!job->gres_list_req)
         return true;
     tailfold::JobShape shape;
@@ -240,10 +235,10 @@ bool gres_needs(const job_record_t *job, const NameIndex &index, tailfold::Reque
     shape.max_nodes = r.max_nodes;
     std::map<std::uint32_t, tailfold::PerNodeNeed> need;  // per counter, summed over the request
     bool known = true;
-    ListIterator it = list_iterator_create(job->gres_list_req);
+    tf_list_itr it = list_iterator_create(job->gres_list_req);
     while (auto *gs = static_cast<gres_state_t *>(list_next(it))) {
         const auto *js = static_cast<const gres_job_state_t *>(gs->gres_data);
-        if (!js || (js->flags & GRES_NO_CONSUME))
+        if (!js)
             continue;
         std::uint32_t g[2];
         int ng = 0;
@@ -284,7 +279,7 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
     }
     tailfold::Timeline t(std::move(cap), now, std::int64_t(p.window_min) * 60, p.resolution_s);
 
-    ListIterator it = list_iterator_create(job_list);
+    tf_list_itr it = list_iterator_create(job_list);
     while (auto *job = static_cast<job_record_t *>(list_next(it))) {
         if (!(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)) ||
             !job->job_resrcs)
@@ -326,7 +321,7 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
 bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
                  tailfold::Request &r)
 {
-    const struct job_details *d = job->details;
+    const tf_job_details *d = job->details;
     const part_record_t *part = job->part_ptr;
     if (!d || !part || !part->node_bitmap)
         return false;
@@ -338,7 +333,7 @@ bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
     r.cpus = std::max<std::uint32_t>(d->min_cpus, 1);
     r.min_nodes = std::max<std::uint32_t>(d->min_nodes, 1);
     r.max_nodes = d->max_nodes ? d->max_nodes : UINT32_MAX;
-    r.whole_node = d->whole_node == 1 || part->max_share == 0;
+    r.whole_node = tf_whole_node_required(d->whole_node) || part->max_share == 0;
     if (!gres_needs(job, index.gres, r))
         return false;
     if (d->ntasks_per_node && d->ntasks_per_node != NO_VAL16)

@@ -28,9 +28,6 @@
 #include "src/plugins/common/agent.h"
 #include "src/plugins/common/duration_boost.h"
 
-extern "C" {
-#include "src/slurmctld/job_scheduler.h"
-}
 
 TF_PLUGIN_API const char plugin_name[] = "tailfold backfill scheduler plugin";
 TF_PLUGIN_API const char plugin_type[] = "sched/tailfold";

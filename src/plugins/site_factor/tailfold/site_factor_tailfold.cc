@@ -81,7 +81,7 @@ TF_PLUGIN_API void site_factor_p_update(void)
 {
     tf_duration::learn_finished_jobs();
     tf_duration::refresh_max();
-    ListIterator it = list_iterator_create(job_list);
+    tf_list_itr it = list_iterator_create(job_list);
     while (void *p = list_next(it)) {
         auto *job = static_cast<job_record_t *>(p);
         if (IS_JOB_PENDING(job))
