@@ -35,7 +35,46 @@ finish() {
     log "all checks passed"
 }
 
-mc() { "$top/tools/minicluster" "$@"; }
+# TF_TEST_SLURM_ROOT=DIR: the clusters run in that root (tools/trixie-root,
+# Slurm 24.11) and so do Slurm's clients: the test's PATH starts with
+# wrappers that run them there (as root; as_user for other users).  The
+# plugins are then those built for the root (TF_MINICLUSTER_PLUGIN_DIR,
+# set by test/cluster/run-24.11).
+slurm_root=${TF_TEST_SLURM_ROOT:-}
+if [ -n "$slurm_root" ]; then
+    _tf_bin=$mc_dir-bin
+    mkdir -p "$_tf_bin"
+    for _c in sbatch srun salloc squeue scontrol scancel sinfo sprio sshare sacct sacctmgr sdiag; do
+        printf '#!/bin/sh\nexec "%s/tools/in-root" --root "%s" --host-users --cd "$PWD" -- %s "$@"\n' \
+            "$top" "$slurm_root" "$_c" > "$_tf_bin/$_c"
+        chmod 755 "$_tf_bin/$_c"
+    done
+    export PATH=$_tf_bin:$PATH
+fi
+# The Slurm release the clusters run (e.g. 22.05.8).
+if [ -n "$slurm_root" ]; then
+    slurm_release=$(chroot "$slurm_root" slurmctld -V | awk '{print $NF}')
+else
+    slurm_release=$(PATH=$PATH:/usr/sbin slurmctld -V | awk '{print $NF}')
+fi
+mc() {
+    if [ -n "$slurm_root" ] && [ "${1:-}" = up ]; then
+        shift
+        "$top/tools/minicluster" up --root "$slurm_root" "$@"
+    else
+        "$top/tools/minicluster" "$@"
+    fi
+}
+# as_user USER COMMAND...: COMMAND as USER, in the root if the clusters
+# are in one.
+as_user() {
+    local u=$1; shift
+    if [ -n "$slurm_root" ]; then
+        "$top/tools/in-root" --root "$slurm_root" --host-users --cd "$PWD" -- runuser -u "$u" -- "$@"
+    else
+        runuser -u "$u" -- "$@"
+    fi
+}
 # With plugins built under sanitizers (tools/test-all), slurmctld starts
 # with ASan's runtime preloaded (TF_MINICLUSTER_CTLD_PRELOAD), and so must
 # sshare, which loads priority_tailfold.so in its own process.
@@ -52,7 +91,7 @@ cluster_up() {  # extra minicluster options...
 # submit USER sbatch-args...: prints the job id.
 submit() {
     local user=$1; shift
-    (cd "$mc_dir/jobs" && runuser -u "$user" -- env SLURM_CONF="$SLURM_CONF" sbatch --parsable -o /dev/null "$@")
+    (cd "$mc_dir/jobs" && as_user "$user" env SLURM_CONF="$SLURM_CONF" sbatch --parsable -o /dev/null "$@")
 }
 
 # Tests with two clusters side by side: on DIR command... runs a Slurm
@@ -61,7 +100,7 @@ submit() {
 on() { local d=$1; shift; SLURM_CONF=$d/etc/slurm.conf "$@"; }
 csub() {
     local d=$1 user=$2; shift 2
-    (cd "$d/jobs" && runuser -u "$user" -- env SLURM_CONF="$d/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
+    (cd "$d/jobs" && as_user "$user" env SLURM_CONF="$d/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
 }
 # ep TIME: a Slurm time as seconds since the epoch, or - (Unknown, None...).
 ep() { case "$1" in ''|Unknown|None|N/A|NONE) echo - ;; *) date -d "$1" +%s ;; esac; }

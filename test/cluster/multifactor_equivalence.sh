@@ -16,8 +16,8 @@ trap 'mc down --dir "$stock_dir" >/dev/null 2>&1 || true; mc down --dir "$tf_dir
 both_submit() {  # user sbatch-args...: the same job to both, ids must agree
     local user=$1; shift
     local a b
-    a=$(cd "$stock_dir/jobs" && runuser -u "$user" -- env SLURM_CONF="$stock_dir/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
-    b=$(cd "$tf_dir/jobs" && runuser -u "$user" -- env SLURM_CONF="$tf_dir/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
+    a=$(cd "$stock_dir/jobs" && as_user "$user" env SLURM_CONF="$stock_dir/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
+    b=$(cd "$tf_dir/jobs" && as_user "$user" env SLURM_CONF="$tf_dir/etc/slurm.conf" sbatch --parsable -o /dev/null "$@")
     [ "$a" = "$b" ] || { fail "job ids diverged ($a vs $b) for: $*"; return 1; }
     last_id=$a
 }

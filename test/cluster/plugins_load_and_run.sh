@@ -13,8 +13,8 @@ check "PriorityType is priority/tailfold" grep -Eq '^PriorityType += priority/ta
 check "SchedulerType is sched/tailfold" grep -Eq '^SchedulerType += sched/tailfold$' <<<"$conf"
 ctld_log=$mc_dir/log/slurmctld.log
 version=$(sed -n 's/^AC_INIT(\[tailfold\], \[\([^]]*\)\].*/\1/p' "$top/configure.ac")
-check "slurmctld logs priority/tailfold $version" grep -q "priority/tailfold: tailfold $version loaded (built for Slurm 22.05.8)" "$ctld_log"
-check "slurmctld logs sched/tailfold $version" grep -q "sched/tailfold: tailfold $version loaded (built for Slurm 22.05.8)" "$ctld_log"
+check "slurmctld logs priority/tailfold $version" grep -q "priority/tailfold: tailfold $version loaded (built for Slurm $slurm_release)" "$ctld_log"
+check "slurmctld logs sched/tailfold $version" grep -q "sched/tailfold: tailfold $version loaded (built for Slurm $slurm_release)" "$ctld_log"
 threads=$(cat /proc/"$(cat "$mc_dir/pids/slurmctld.pid")"/task/*/comm)
 check "one error names the unsupported DEPTH_OBLIVIOUS" \
     test "$(grep -c 'error: priority/tailfold: PriorityFlags=DEPTH_OBLIVIOUS is not supported' "$mc_dir/log/slurmctld.stderr")" = 1

@@ -22,6 +22,9 @@ int slurmctld_tres_cnt = 0;
 uint16_t accounting_enforce = 0;
 time_t last_job_update = 0;
 void *acct_db_conn = NULL;
+#if TF_SLURM_24
+time_t last_part_update = 0;  // read for part_prio; 24.11's sshare always loads the plugin
+#endif
 }
 
 // PriorityFlags' Fair Tree bit as the shares were last normalised for.
