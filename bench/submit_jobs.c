@@ -8,6 +8,7 @@
  * to 10 hours), spread over the given users; run as root, so each job can
  * be submitted as its user.  Prints the submit rate on stdout as JSON.
  * Uses SLURM_CONF like every Slurm command. */
+#include <errno.h>
 #include <slurm/slurm.h>
 #include <slurm/slurm_errno.h>
 
@@ -96,7 +97,7 @@ int main(int argc, char **argv)
             ok++;
         } else {
             if (failed++ < 5)
-                fprintf(stderr, "submit_jobs: job %ld: %s\n", i, slurm_strerror(slurm_get_errno()));
+                fprintf(stderr, "submit_jobs: job %ld: %s\n", i, slurm_strerror(errno));
         }
         if (resp)
             slurm_free_submit_response_response_msg(resp);

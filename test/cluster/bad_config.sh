@@ -10,7 +10,9 @@
 #      last good settings stay in effect, seen at work: the SITE that sprio
 #      shows for a job submitted afterwards (the boost's weight) and the
 #      backfill passes that sdiag counts (bf_interval); then a good line
-#      takes effect, so both checks can tell;
+#      takes effect, so both checks can tell.  On Slurm 24.11, whose
+#      reconfigure restarts slurmctld, a bad line stops it with that one
+#      line, as at start-up;
 #   3. keys of Slurm's own backfill that tailfold does not need: one
 #      warning line each, at start-up and at reconfigure.
 source "$(dirname "$0")/lib.sh"
@@ -122,52 +124,53 @@ reconfigure_bad() {
     check "slurmctld runs on" scontrol ping >/dev/null
 }
 
-# The site factor plugin first, as it is loaded now.
-want=$(expected_boost 30 $weight $max_s)
-check "site factor: SITE is the boost of weight $weight ($want)" test "$(site_of_new_job 30)" = "$want"
-reconfigure_bad PrioritySiteFactorParameters "duration_weight=$new_weight,duration_source=sometimes" \
-    duration_source=sometimes
-check "site factor: the last good weight stays for a new job" test "$(site_of_new_job 30)" = "$want"
-conf --set "PrioritySiteFactorParameters=duration_weight=$new_weight,duration_source=limit"
-logged scontrol reconfigure
-want=$(expected_boost 30 $new_weight $max_s)
-check "site factor: a good reconfigure takes effect (weight $new_weight: $want)" \
-    test "$(site_of_new_job 30)" = "$want"
-scancel -u alice
+if [ "${slurm_release%%.*}" -lt 24 ]; then
+    # The site factor plugin first, as it is loaded now.
+    want=$(expected_boost 30 $weight $max_s)
+    check "site factor: SITE is the boost of weight $weight ($want)" test "$(site_of_new_job 30)" = "$want"
+    reconfigure_bad PrioritySiteFactorParameters "duration_weight=$new_weight,duration_source=sometimes" \
+        duration_source=sometimes
+    check "site factor: the last good weight stays for a new job" test "$(site_of_new_job 30)" = "$want"
+    conf --set "PrioritySiteFactorParameters=duration_weight=$new_weight,duration_source=limit"
+    logged scontrol reconfigure
+    want=$(expected_boost 30 $new_weight $max_s)
+    check "site factor: a good reconfigure takes effect (weight $new_weight: $want)" \
+        test "$(site_of_new_job 30)" = "$want"
+    scancel -u alice
 
-# Then priority/tailfold and sched/tailfold.
-check "priority/tailfold starts again with good lines" logged mc restart --dir "$mc_dir" \
-    --unset PrioritySiteFactorPlugin --unset PrioritySiteFactorParameters --set PriorityType=priority/tailfold
-for t in 10 60; do
-    want=$(expected_boost $t $weight $max_s)
-    check "SITE of a ${t}-minute job is the boost of weight $weight ($want)" \
-        test "$(site_of_new_job $t)" = "$want"
-done
-while IFS='|' read -r value needle; do
-    reconfigure_bad PriorityParameters "$value" "$needle"
-done <<EOF
+    # Then priority/tailfold and sched/tailfold.
+    check "priority/tailfold starts again with good lines" logged mc restart --dir "$mc_dir" \
+        --unset PrioritySiteFactorPlugin --unset PrioritySiteFactorParameters --set PriorityType=priority/tailfold
+    for t in 10 60; do
+        want=$(expected_boost $t $weight $max_s)
+        check "SITE of a ${t}-minute job is the boost of weight $weight ($want)" \
+            test "$(site_of_new_job $t)" = "$want"
+    done
+    while IFS='|' read -r value needle; do
+        reconfigure_bad PriorityParameters "$value" "$needle"
+    done <<EOF
 duration_weight=$new_weight,duration_source=sometimes|duration_source=sometimes
 duration_weight=$new_weight,duration_wieght=5|duration_wieght
 duration_weight=$new_weight,duration_min=10x|duration_min=10x
 duration_weight=$new_weight,duration_weight=30000|duration_weight=30000
 EOF
-for t in 10 60; do
-    want=$(expected_boost $t $weight $max_s)
-    check "after the bad lines a new ${t}-minute job still gets weight $weight ($want)" \
-        test "$(site_of_new_job $t)" = "$want"
-done
-conf --set "PriorityParameters=$good_prio"
+    for t in 10 60; do
+        want=$(expected_boost $t $weight $max_s)
+        check "after the bad lines a new ${t}-minute job still gets weight $weight ($want)" \
+            test "$(site_of_new_job $t)" = "$want"
+    done
+    conf --set "PriorityParameters=$good_prio"
 
-# awk reads to the end: see usage_of in ctld_restart.sh.
-cycles() { sdiag | awk '/^Backfilling stats/ { b = 1 } b && !n && /Total cycles:/ { print $NF; n = 1 }'; }
-cycles_in() {  # seconds: backfill passes counted by sdiag in that time
-    local a b
-    a=$(cycles); sleep "$1"; b=$(cycles)
-    echo $((b - a))
-}
-while IFS='|' read -r value needle; do
-    reconfigure_bad SchedulerParameters "$value" "$needle"
-done <<'EOF'
+    # awk reads to the end: see usage_of in ctld_restart.sh.
+    cycles() { sdiag | awk '/^Backfilling stats/ { b = 1 } b && !n && /Total cycles:/ { print $NF; n = 1 }'; }
+    cycles_in() {  # seconds: backfill passes counted by sdiag in that time
+        local a b
+        a=$(cycles); sleep "$1"; b=$(cycles)
+        echo $((b - a))
+    }
+    while IFS='|' read -r value needle; do
+        reconfigure_bad SchedulerParameters "$value" "$needle"
+    done <<'EOF'
 bf_interval=30,bf_window=abc|bf_window=abc
 bf_interval=30,bf_resolutoin=1|bf_resolutoin
 bf_interval=30,bf_max_job_test=-1|bf_max_job_test=-1
@@ -175,21 +178,54 @@ bf_interval=30,bf_continue=yes|bf_continue=yes
 bf_interval=30,bf_interval=31|bf_interval=31
 bf_interval=30,bf_max_job_user=x|bf_max_job_user=x
 EOF
-n=$(cycles_in 8)
-check "after the bad lines bf_interval=2 stays: $n backfill passes in 8 s (at least 3)" test "$n" -ge 3
+    n=$(cycles_in 8)
+    check "after the bad lines bf_interval=2 stays: $n backfill passes in 8 s (at least 3)" test "$n" -ge 3
 
-# A good line takes effect: the checks above could tell.
-conf --set "PriorityParameters=duration_weight=$new_weight,duration_source=limit,duration_scope=queue" \
-    --set SchedulerParameters=bf_interval=30,bf_resolution=1,bf_runtime=predicted
-logged scontrol reconfigure
-check "the good reconfigure logs no error" \
-    test -z "$(grep -E 'error:|fatal:' <<<"$new_lines" | grep tailfold)"
-want=$(expected_boost 60 $new_weight $max_s)
-check "a good reconfigure takes effect: a new 60-minute job gets weight $new_weight ($want)" \
-    test "$(site_of_new_job 60)" = "$want"
-sleep 1
-n=$(cycles_in 8)
-check "a good reconfigure takes effect: bf_interval=30 gives $n passes in 8 s (at most 1)" test "$n" -le 1
+    # A good line takes effect: the checks above could tell.
+    conf --set "PriorityParameters=duration_weight=$new_weight,duration_source=limit,duration_scope=queue" \
+        --set SchedulerParameters=bf_interval=30,bf_resolution=1,bf_runtime=predicted
+    logged scontrol reconfigure
+    check "the good reconfigure logs no error" \
+        test -z "$(grep -E 'error:|fatal:' <<<"$new_lines" | grep tailfold)"
+    want=$(expected_boost 60 $new_weight $max_s)
+    check "a good reconfigure takes effect: a new 60-minute job gets weight $new_weight ($want)" \
+        test "$(site_of_new_job 60)" = "$want"
+    sleep 1
+    n=$(cycles_in 8)
+    check "a good reconfigure takes effect: bf_interval=30 gives $n passes in 8 s (at most 1)" test "$n" -le 1
+
+else
+    # Slurm 24.11 restarts slurmctld on reconfigure (src/slurmctld/
+    # controller.c, _try_to_reconfig): attached (-D, as the mini-cluster
+    # runs it) it executes itself again, so a bad line stops it with the
+    # one line that names it, as at start-up; under systemd the new process
+    # fails and the old one resumes with the settings it had.  Each case:
+    # the line named, slurmctld gone, and back with the good lines.
+    reconfigure_stops() {  # KEY VALUE NEEDLE
+        conf --set "$1=$2"
+        logged scontrol reconfigure || true
+        for _ in $(seq 50); do scontrol ping >/dev/null 2>&1 || break; sleep 0.2; done
+        logged true
+        new_lines=$(tail -n 40 "$ctl_log")
+        check "24.11 reconfigure with $1=$2: slurmctld stops" test -z "$(scontrol ping 2>/dev/null | grep -w UP)"
+        check "24.11 reconfigure with $1=$2: one line names it" one_line_names "$3"
+    }
+    reconfigure_stops PrioritySiteFactorParameters "duration_weight=$new_weight,duration_source=sometimes" \
+        duration_source=sometimes
+    check "site_factor/tailfold starts again with a good line" logged mc restart --dir "$mc_dir" \
+        --set "PrioritySiteFactorParameters=duration_weight=$new_weight,duration_source=limit"
+    want=$(expected_boost 30 $new_weight $max_s)
+    check "site factor: the good line took effect (weight $new_weight: $want)" \
+        test "$(site_of_new_job 30)" = "$want"
+    scancel -u alice
+    check "priority/tailfold starts again with good lines" logged mc restart --dir "$mc_dir" \
+        --unset PrioritySiteFactorPlugin --unset PrioritySiteFactorParameters --set PriorityType=priority/tailfold \
+        --set "PriorityParameters=$good_prio"
+    reconfigure_stops PriorityParameters "duration_weight=$new_weight,duration_wieght=5" duration_wieght
+    check "priority/tailfold starts again" logged mc restart --dir "$mc_dir" --set "PriorityParameters=$good_prio"
+    reconfigure_stops SchedulerParameters "bf_interval=30,bf_resolutoin=1" bf_resolutoin
+    check "sched/tailfold starts again" logged mc restart --dir "$mc_dir" --set "SchedulerParameters=$good_sched"
+fi
 
 # 3. Keys of Slurm's own backfill that tailfold does not need: accepted,
 #    one warning line each saying why, at start-up and at each reconfigure

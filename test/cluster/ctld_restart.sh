@@ -60,8 +60,8 @@ block=$(submit bob -J block -n 16 -t 10 --wrap 'sleep 600')
 for _ in $(seq 40); do [ "$(squeue -h -j "$block" -o %T)" = RUNNING ] && break; sleep 0.5; done
 top_id=$(submit carol -J top -n 16 -t 5 --wrap 'sleep 1')
 scontrol update JobId="$top_id" Nice=-1000000  # the top of the queue: its start is held
-gcc -O2 -o "$mc_dir/submit_jobs" "$top/bench/submit_jobs.c" -lslurm
-"$mc_dir/submit_jobs" 2000 11 bob:chemistry,carol:theory "$mc_dir/jobs" >/dev/null
+in_slurm gcc -O2 -o "$mc_dir/submit_jobs" "$top/bench/submit_jobs.c" -lslurm
+in_slurm "$mc_dir/submit_jobs" 2000 11 bob:chemistry,carol:theory "$mc_dir/jobs" >/dev/null
 for _ in $(seq 20); do [ "$(start_of "$top_id")" != N/A ] && break; sleep 0.5; done
 plan=$(start_of "$top_id")
 bob_start=$(date -d "$(squeue -h -j "$block" -o %S)" +%s)

@@ -65,16 +65,17 @@ mc() {
         "$top/tools/minicluster" "$@"
     fi
 }
-# as_user USER COMMAND...: COMMAND as USER, in the root if the clusters
-# are in one.
-as_user() {
-    local u=$1; shift
+# in_slurm COMMAND...: COMMAND where Slurm runs (in the root if the
+# clusters are in one), e.g. a program built against libslurm;
+# as_user USER COMMAND...: the same as USER.
+in_slurm() {
     if [ -n "$slurm_root" ]; then
-        "$top/tools/in-root" --root "$slurm_root" --host-users --cd "$PWD" -- runuser -u "$u" -- "$@"
+        "$top/tools/in-root" --root "$slurm_root" --host-users --cd "$PWD" -- "$@"
     else
-        runuser -u "$u" -- "$@"
+        "$@"
     fi
 }
+as_user() { local u=$1; shift; in_slurm runuser -u "$u" -- "$@"; }
 # With plugins built under sanitizers (tools/test-all), slurmctld starts
 # with ASan's runtime preloaded (TF_MINICLUSTER_CTLD_PRELOAD), and so must
 # sshare, which loads priority_tailfold.so in its own process.

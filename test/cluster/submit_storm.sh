@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 count=${TF_STORM_JOBS:-10000}
 sched_params=SchedulerParameters=bf_interval=2,bf_max_job_test=2000,bf_continue
 mkdir -p "$mc_dir"
-gcc -O2 -o "$mc_dir/submit_jobs" "$top/bench/submit_jobs.c" -lslurm
+in_slurm gcc -O2 -o "$mc_dir/submit_jobs" "$top/bench/submit_jobs.c" -lslurm
 ready=$mc_dir/ready stop=$mc_dir/stop
 rm -f "$ready".* "$stop"
 
@@ -35,7 +35,7 @@ storm() {
     : > "$lat"
     ( while [ ! -e "$stop" ]; do ms_of squeue -h -j "$block" >> "$lat"; sleep 0.05; done ) &
     sampler=$!
-    out=$("$mc_dir/submit_jobs" "$count" 5 alice:physics,bob:chemistry,carol:theory "$d/jobs") || true
+    out=$(in_slurm "$mc_dir/submit_jobs" "$count" 5 alice:physics,bob:chemistry,carol:theory "$d/jobs") || true
     # The first storm to end closes the window after a backfill pass or
     # two over its whole queue.
     [ -e "$stop" ] || { sleep 4; touch "$stop"; }

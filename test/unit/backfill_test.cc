@@ -4,6 +4,7 @@
 #include "src/core/gres_need.h"
 #include "src/core/timeline.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <map>

@@ -5,6 +5,7 @@
 #include "tools/sim/simulator.h"
 #include "tools/sim/swf_reader.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <zlib.h>
 

@@ -1,6 +1,7 @@
 // tailfold glue: the duration boost's state in slurmctld.  GPL-2.0-or-later.
 #include "duration_boost.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <mutex>

@@ -9,6 +9,8 @@
 // time of its last pass (decay_pass.cc).
 #include "prio_glue.h"
 
+#include <algorithm>
+
 namespace tf_prio {
 
 static bool limits_enforced()
