@@ -95,9 +95,21 @@ mc restart --dir "$mc_dir" >/dev/null
 check_after "SIGTERM" "$u0" "$p0" 1
 
 # 4. SIGKILL in the middle of a backfill pass, after a state save in the
-#    same priority period.
-scontrol reconfigure
-u0=$(usage_of alice) p0=$(last_ran)
+#    same priority period.  Slurm 22.05 saves its state at a reconfigure and
+#    runs on.  Slurm 24.11 restarts at a reconfigure (saving at its
+#    shutdown), and its new process makes a pass that is saved nowhere but
+#    in the last-decay time: after the SIGKILL its usage is the one saved
+#    at the shutdown, decayed from the last pass on, as priority/multifactor
+#    does.
+if [ "${slurm_release%%.*}" -ge 24 ]; then
+    u0=$(usage_of alice) p_before=$(last_ran)
+    scontrol reconfigure
+    wait_pass_after "$p_before" || fail "24.11: no priority pass after the reconfigure"
+    p0=$(last_ran)
+else
+    scontrol reconfigure
+    u0=$(usage_of alice) p0=$(last_ran)
+fi
 out=$(mc restart --dir "$mc_dir" --kill-during tfbackfill 2>&1) || fail "restart: $out"
 check "slurmctld was killed while its backfill thread ran" grep -q "killed while its tfbackfill thread was running" <<<"$out"
 check_after "SIGKILL" "$u0" "$p0" 2
