@@ -55,6 +55,14 @@ const char *not_needed_because(const std::string &key)
         {"bf_ignore_newly_avail_nodes",
          "the plan is drawn when a pass starts, so what frees up during a pass waits for the "
          "next one (Slurm 22.05's own backfill no longer reads it either)"},
+        // Slurm 24.11's own backfill added these.
+        {"bf_allow_magnetic_slot",
+         "it is Slurm 24.11's switch for planning jobs of magnetic reservations in their own "
+         "slots, which sched/tailfold does not have"},
+        {"bf_topopt_enable", "it turns on Slurm 24.11's experimental placement oracle, which "
+                             "sched/tailfold does not have"},
+        {"bf_topopt_iterations", "it tunes Slurm 24.11's experimental placement oracle, which "
+                                 "sched/tailfold does not have"},
     };
     for (const auto &k : keys)
         if (key == k.first)

@@ -156,6 +156,22 @@ TEST(BackfillParams, PassLimitsRefuseBadValuesAndTwice)
 
 // Keys of Slurm's own backfill that tailfold does not need: accepted, one
 // line each naming the key (once, however often it is given) and why.
+// Slurm 24.11's new backfill keys: a site moving from 24.11's backfill may
+// have them; warned about, not refused.
+TEST(BackfillParams, Slurm2411KeysGetOneWarningEach)
+{
+    BackfillParams p;
+    std::string err;
+    std::vector<std::string> warn;
+    ASSERT_TRUE(parse_backfill_params("bf_allow_magnetic_slot,bf_topopt_enable,bf_topopt_iterations=20", p,
+                                      err, &warn))
+        << err;
+    ASSERT_EQ(warn.size(), 3u);
+    EXPECT_NE(warn[0].find("bf_allow_magnetic_slot is not used"), std::string::npos) << warn[0];
+    EXPECT_NE(warn[1].find("bf_topopt_enable is not used"), std::string::npos) << warn[1];
+    EXPECT_NE(warn[2].find("bf_topopt_iterations=20 is not used"), std::string::npos) << warn[2];
+}
+
 TEST(BackfillParams, StockOnlyKeysGetOneWarningEach)
 {
     BackfillParams p;
