@@ -50,6 +50,17 @@ run_set() {  # name max_age_s age_weight settings...
         sleep 0.5
     done
 
+    # Slurm 24.11 also counts a running job's TRES-minutes under its QOS per
+    # user and per account (MaxTRESRunMinsPU/PA); the priority plugin gives
+    # them back as the job runs and when it ends: none left on either.
+    local d left
+    for d in "$stock_dir" "$tf_dir"; do
+        left=$(on "$d" scontrol show assoc_mgr flags=qos | grep -E 'MaxTRESRunMinsP[UA]=' |
+               tr ',' '\n' | grep -v '(0)' | grep '(' || true)
+        check "$name: $(basename "$d"): no QOS per-user or per-account running TRES-minutes left${left:+ ($(echo $left))}" \
+            test -z "$left"
+    done
+
     # 2. Nothing runs from now on: usage stays still.
     for d in "$stock_dir" "$tf_dir"; do
         on "$d" scontrol update PartitionName=debug State=DOWN

@@ -49,17 +49,40 @@ static void tres_bookkeeping(std::uint64_t *run_secs, long double *tres_raw, con
     }
 }
 
+// A QOS's running budgets that a job's run uses up: the QOS's own, and in
+// Slurm 24.11 also those of the job's user and account under that QOS
+// (24.11 adds them at job start, for MaxTRESRunMinsPerUser/PerAccount).
+// The usage, if given, goes to the QOS's own.  assoc W + qos W held.
+static void qos_bookkeeping(slurmdb_qos_rec_t *qos, const job_record_t *job, const double *per_tres,
+                            const std::uint64_t *release_secs)
+{
+    tres_bookkeeping(qos->usage->grp_used_tres_run_secs, per_tres ? qos->usage->usage_tres_raw : nullptr,
+                     per_tres, release_secs, "QOS", qos->name, job->job_id);
+#if TF_SLURM_24
+    if (!job->assoc_ptr)
+        return;
+    if (slurmdb_used_limits_t *a = acct_policy_get_acct_used_limits(&qos->usage->acct_limit_list,
+                                                                     job->assoc_ptr->acct))
+        if (a->tres_run_secs)
+            tres_bookkeeping(a->tres_run_secs, nullptr, nullptr, release_secs, "QOS account",
+                             qos->name, job->job_id);
+    if (slurmdb_used_limits_t *u = acct_policy_get_user_used_limits(&qos->usage->user_limit_list,
+                                                                    job->user_id))
+        if (u->tres_run_secs)
+            tres_bookkeeping(u->tres_run_secs, nullptr, nullptr, release_secs, "QOS user", qos->name,
+                             job->job_id);
+#endif
+}
+
 static thread_local std::vector<double> tres_decayed, tres_nodecay;
 static thread_local std::vector<std::uint64_t> tres_release;
 
-static void charge_qos(slurmdb_qos_rec_t *qos, const tailfold::UsageCharge &c, std::uint32_t job_id)
+static void charge_qos(slurmdb_qos_rec_t *qos, const tailfold::UsageCharge &c, const job_record_t *job)
 {
     const bool no_decay = qos->flags & QOS_FLAG_NO_DECAY;
     qos->usage->grp_used_wall += no_decay ? c.wall_nodecay : c.wall;
     qos->usage->usage_raw += static_cast<long double>(no_decay ? c.billed_nodecay : c.billed);
-    tres_bookkeeping(qos->usage->grp_used_tres_run_secs, qos->usage->usage_tres_raw,
-                     (no_decay ? tres_nodecay : tres_decayed).data(), tres_release.data(), "QOS",
-                     qos->name, job_id);
+    qos_bookkeeping(qos, job, (no_decay ? tres_nodecay : tres_decayed).data(), tres_release.data());
 }
 
 bool charge_job(job_record_t *job, time_t from, time_t to, bool final)
@@ -101,9 +124,9 @@ bool charge_job(job_record_t *job, time_t from, time_t to, bool final)
         }
 
     if (qos)
-        charge_qos(qos, c, job->job_id);
+        charge_qos(qos, c, job);
     if (job->part_ptr && job->part_ptr->qos_ptr && job->part_ptr->qos_ptr != qos)
-        charge_qos(job->part_ptr->qos_ptr, c, job->job_id);
+        charge_qos(job->part_ptr->qos_ptr, c, job);
     for (slurmdb_assoc_rec_t *a = job->assoc_ptr; a; a = a->usage->parent_assoc_ptr) {
         a->usage->grp_used_wall += c.wall;
         a->usage->usage_raw += static_cast<long double>(c.billed);
@@ -200,11 +223,9 @@ void release_run_secs_until(time_t last_ran)
                           ? 0
                           : static_cast<std::uint64_t>(job->tres_alloc_cnt[i] * secs);
         if (job->qos_ptr)
-            tres_bookkeeping(job->qos_ptr->usage->grp_used_tres_run_secs, nullptr, nullptr,
-                             used.data(), "QOS", job->qos_ptr->name, job->job_id);
+            qos_bookkeeping(job->qos_ptr, job, nullptr, used.data());
         if (job->part_ptr && job->part_ptr->qos_ptr && job->part_ptr->qos_ptr != job->qos_ptr)
-            tres_bookkeeping(job->part_ptr->qos_ptr->usage->grp_used_tres_run_secs, nullptr, nullptr,
-                             used.data(), "QOS", job->part_ptr->qos_ptr->name, job->job_id);
+            qos_bookkeeping(job->part_ptr->qos_ptr, job, nullptr, used.data());
         for (slurmdb_assoc_rec_t *a = job->assoc_ptr; a; a = a->usage->parent_assoc_ptr)
             tres_bookkeeping(a->usage->grp_used_tres_run_secs, nullptr, nullptr, used.data(),
                              "assoc", a->acct, job->job_id);
