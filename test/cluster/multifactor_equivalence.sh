@@ -74,6 +74,12 @@ run_set() {  # name max_age_s age_weight settings...
     both_submit carol -n 1 -t 5 --qos=standby --nice=7 --wrap 'sleep 1'
     both_submit alice -n 16 -N 4 -t 1000 -p long --qos=high --wrap 'sleep 1'
     both_submit bob -n 4 --mem=3000 -t 15 -p long,debug --wrap 'sleep 1'
+    if [ "${slurm_release%%.*}" -ge 24 ]; then
+        # Slurm 24.11: jobs that may run under several QOS get one priority,
+        # and one sprio row, per partition and QOS.
+        both_submit alice -n 2 -t 40 --qos=normal,high --wrap 'sleep 1'
+        both_submit carol -n 1 -t 25 -p debug,long --qos=standby,high --wrap 'sleep 1'
+    fi
     # A held job is not listed; an operator's priority is shown as it is.
     both_submit carol -n 2 -t 20 --wrap 'sleep 1'
     local held=$last_id
@@ -96,6 +102,7 @@ run_set() {  # name max_age_s age_weight settings...
 
     # 4. sprio -l, row by row.  Age may differ by what the passes' times explain.
     local fmt='%i|%r|%u|%Y|%S|%A|%B|%F|%J|%P|%Q|%N|%T'
+    [ "${slurm_release%%.*}" -lt 24 ] || fmt+='|%n'  # 24.11's sprio names the QOS of each row
     local sp_stock sp_tf
     sp_stock=$(on "$stock_dir" sprio -h -o "$fmt" | tr -d ' ' | sort)
     sp_tf=$(on "$tf_dir" sprio -h -o "$fmt" | tr -d ' ' | sort)
@@ -117,6 +124,7 @@ run_set() {  # name max_age_s age_weight settings...
         { n = split($1, a, "|"); split($2, b, "|")
           for (i = 4; i <= n; i++) {
               if (i == 13) { if (a[i] != b[i] && !tres_close(a[i], b[i])) print a[1], name[i], a[i], b[i]; continue }
+              if (i == 14) { if (a[i] != b[i]) print a[1], "QOSNAME", a[i], b[i]; continue }
               lim = (i == 6 || i == 4) ? slack : 1
               d = a[i] - b[i]; if (d < 0) d = -d
               if (d > lim) print a[1], a[2], name[i], "stock=" a[i], "tailfold=" b[i]

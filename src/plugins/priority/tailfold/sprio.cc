@@ -128,6 +128,37 @@ static void set_partition(priority_factors_object_t *row, const job_record_t *jo
     o->priority_part = w.partition;
 }
 
+// A job's rows in one partition: one, or in Slurm 24.11 one per QOS of a
+// job that may run under several, each with that QOS's factor, as the
+// priorities the schedulers read (part_prio) are made.
+static void append_rows(tf_list out, const job_record_t *job, part_record_t *part, bool several_parts)
+{
+#if TF_SLURM_24
+    if (job->qos_list && !job->direct_set_prio && job->prio_factors) {
+        tf_list_itr qit = list_iterator_create(job->qos_list);
+        while (void *q = list_next(qit)) {
+            auto *qos = static_cast<slurmdb_qos_rec_t *>(q);
+            priority_factors_object_t *o = row(job, part);
+            if (several_parts)
+                set_partition(o, job, part);
+            tailfold::WeightedFactors w;
+            w.qos = o->prio_factors->priority_qos;
+            tailfold::JobPriority(cfg.settings, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)})
+                .weigh_qos(qos->priority, qos->usage ? qos->usage->norm_priority : 0, w);
+            o->prio_factors->priority_qos = w.qos;
+            o->qos = qos->name;
+            list_append(out, o);
+        }
+        list_iterator_destroy(qit);
+        return;
+    }
+#endif
+    priority_factors_object_t *o = row(job, part);
+    if (several_parts)
+        set_partition(o, job, part);
+    list_append(out, o);
+}
+
 tf_list factors_list(tf_factors_request *req, uid_t uid)
 {
 #if !TF_SLURM_24
@@ -183,17 +214,14 @@ tf_list factors_list(tf_factors_request *req, uid_t uid)
             continue;
         if (!job->part_ptr_list) {
             if (job->part_ptr && part_ok(job->part_ptr))
-                list_append(out, row(job, job->part_ptr));
+                append_rows(out, job, job->part_ptr, false);
             continue;
         }
         tf_list_itr pit = list_iterator_create(job->part_ptr_list);
         while (void *pp = list_next(pit)) {
             auto *part = static_cast<part_record_t *>(pp);
-            if (!part_ok(part))
-                continue;
-            priority_factors_object_t *o = row(job, part);
-            set_partition(o, job, part);
-            list_append(out, o);
+            if (part_ok(part))
+                append_rows(out, job, part, true);
         }
         list_iterator_destroy(pit);
     }
