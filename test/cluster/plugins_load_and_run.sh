@@ -40,13 +40,19 @@ while read -r id prio; do
     [ "$got" = "$prio" ] || { echo "  job $id: sprio $got, squeue %Q $prio"; mismatch=1; }
 done <<<"$pending"
 check "sprio PRIORITY equals squeue %Q for every pending job" test $mismatch = 0
-first_pending=$(head -1 <<<"$pending" | cut -d' ' -f1)
-check "sprio -j shows only that job" test "$(sprio -h -j "$first_pending" -o %i | tr -d ' ')" = "$first_pending"
+last_pending=$(tail -1 <<<"$pending" | cut -d' ' -f1)  # the last to start
+check "sprio -j shows only that job" test "$(sprio -h -j "$last_pending" -o %i | tr -d ' ')" = "$last_pending"
 check "sprio -u bob shows only bob's jobs" \
     test -z "$(sprio -h -u bob -o %u | tr -d ' ' | grep -vx bob)"
 check "sprio -l answers" sprio -l >/dev/null
 
 check "all jobs leave the queue within 90 s" wait_queue_empty 90
+if [ "${slurm_release%%.*}" -ge 24 ]; then
+    # 24.11's sdiag counts why each backfill pass ended.
+    ends=$(sdiag | awk -F: '/^Backfill exit/ { b = 1 } b && /End of job queue/ { gsub(/[ \t]/, "", $2); print $2; exit }')
+    check "sdiag counts backfill passes that reached the end of the queue (${ends:-none})" \
+        test "${ends:-0}" -ge 1
+fi
 sleep 2   # slurmdbd gets job end records asynchronously
 states=$(sacct -X -n -P -j "$(IFS=,; echo "${ids[*]}")" -o User,State)
 check "12 jobs recorded by slurmdbd" test "$(wc -l <<<"$states")" = 12

@@ -83,3 +83,17 @@ inline bool tf_is_user_acct_coord(uid_t uid, char *acct)
     return assoc_mgr_is_user_acct_coord(acct_db_conn, uid, acct);
 #endif
 }
+
+// Why a backfill pass ended, for sdiag's "Backfill exit" counters (24.11;
+// 22.05's sdiag has none).
+enum class TfBfExit { kEnd, kMaxJobStart, kMaxJobTest, kStateChanged, kTimeout };
+inline void tf_count_bf_exit(TfBfExit why)
+{
+#if TF_SLURM_24
+    static const int slot[] = {BF_EXIT_END, BF_EXIT_MAX_JOB_START, BF_EXIT_MAX_JOB_TEST,
+                               BF_EXIT_STATE_CHANGED, BF_EXIT_TIMEOUT};
+    ++slurmctld_diag_stats.bf_exit[slot[static_cast<int>(why)]];
+#else
+    (void)why;
+#endif
+}

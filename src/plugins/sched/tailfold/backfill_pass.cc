@@ -232,9 +232,10 @@ std::uint32_t tasks_to_hold(const job_record_t *job, const tailfold::BackfillPar
 }
 
 void record_stats(std::int64_t start_us, std::int64_t slept_us, std::uint32_t queue_len,
-                  std::uint32_t depth, std::uint32_t tried, std::size_t steps)
+                  std::uint32_t depth, std::uint32_t tried, std::size_t steps, TfBfExit why)
 {
     diag_stats_t &s = slurmctld_diag_stats;
+    tf_count_bf_exit(why);
     const std::int64_t took = std::max<std::int64_t>(mono_usec() - start_us - slept_us, 0);
     ++s.bf_cycle_counter;
     s.bf_cycle_last = std::uint32_t(took);
@@ -334,20 +335,27 @@ void backfill_pass()
     std::unordered_set<std::uint32_t> done;  // a job with several partitions: its best record only
     std::uint32_t depth = 0, tried = 0;
     bool go_on = true;
+    TfBfExit why = TfBfExit::kEnd;  // why the pass ended, once go_on is false
     TailQueue tail(p, now);
 
     while (auto *rec = tail.next(queue, pass.depth_full(), depth)) {
         job_record_t *job = rec->job_ptr;
         if (go_on && mono_usec() - held_since_us >= std::int64_t(p.yield_interval_us)) {
             go_on = yield_locks(p, slept_us);
+            if (!go_on)
+                why = TfBfExit::kStateChanged;
             held_since_us = mono_usec();
             // The record may have been purged or changed while we slept.
             if (go_on && find_job_record(rec->job_id) != job)
                 job = nullptr;
         }
-        if (go_on && (mono_usec() - start_us - slept_us >= max_us ||
-                      (p.max_job_test && depth >= p.max_job_test)))
+        if (go_on && mono_usec() - start_us - slept_us >= max_us) {
             go_on = false;
+            why = TfBfExit::kTimeout;
+        } else if (go_on && p.max_job_test && depth >= p.max_job_test) {
+            go_on = false;
+            why = TfBfExit::kMaxJobTest;
+        }
         if (!go_on || !job || done.count(job->job_id)) {
             xfree(rec);
             continue;
@@ -405,6 +413,8 @@ void backfill_pass()
                 break;
             pass.started(r, allocation_of(job, now, names));
             go_on = limits.started();  // bf_max_job_start ends the pass
+            if (!go_on)
+                why = TfBfExit::kMaxJobStart;
             if (go_on && array_head && mono_usec() - start_us - slept_us < max_us)
                 next = pending_array_rest(job, array_id);
         }
@@ -413,7 +423,7 @@ void backfill_pass()
     }
     tail.drop();
     FREE_NULL_LIST(queue);
-    record_stats(start_us, slept_us, queue_len, depth, tried, timeline.step_count());
+    record_stats(start_us, slept_us, queue_len, depth, tried, timeline.step_count(), why);
     unlock_slurmctld(kPassLocks);
     set_bf_active(false);
     const tailfold::PlanStats &st = pass.stats();
