@@ -77,10 +77,12 @@ within_10pct() { awk -v m="${makespan_of[$1]}" -v b=$bound 'BEGIN { exit !(m <= 
 wastes_less() { awk -v a="${waste_of[$1]}" -v b="${waste_of[stock]}" 'BEGIN { exit !(a < b) }'; }
 
 # variant NAME PORT_OFFSET minicluster-options...: a cluster of its own
-# (run/test/bag_of_tasks/NAME), in the current (sub)shell.
+# (<test dir>/bag_of_tasks/NAME, where the EXIT trap takes it down), in the
+# current (sub)shell.
+bag_dir=$mc_dir
 variant() {
     local name=$1 off=$2; shift 2
-    mc_dir=$top/run/test/$test_name/$name test_name="$test_name/$name"
+    mc_dir=$bag_dir/$name test_name="$test_name/$name"
     mc up --dir "$mc_dir" --port-base $((port_base + off)) --fresh --cluster-file "$cluster_file" "$@" >/dev/null
     export SLURM_CONF=$mc_dir/etc/slurm.conf
 }
@@ -138,5 +140,5 @@ done
         printf '%-8s makespan %4s s  %.2f x bound  waste %s\n' "$r" "${makespan_of[$r]}" \
             "$(awk -v m="${makespan_of[$r]}" -v b=$bound 'BEGIN { print m / b }')" "${waste_of[$r]}"
     done
-} | tee "$top/run/test/bag_of_tasks.results"
+} | tee "$bag_dir.results"
 finish
