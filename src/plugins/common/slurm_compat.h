@@ -11,6 +11,20 @@
 using tf_list = struct xlist *;
 using tf_list_itr = struct listIterator *;
 
+// A Slurm list's items, in order (an empty vector for no list).
+template <typename T>
+std::vector<T *> tf_list_items(tf_list l)
+{
+    std::vector<T *> out;
+    if (!l)
+        return out;
+    tf_list_itr it = list_iterator_create(l);
+    while (void *p = list_next(it))
+        out.push_back(static_cast<T *>(p));
+    list_iterator_destroy(it);
+    return out;
+}
+
 // A job's details: struct job_details in 22.05, the anonymous
 // job_details_t in 24.11.
 using tf_job_details = std::remove_pointer_t<decltype(job_record_t::details)>;

@@ -64,6 +64,7 @@ extern "C" {
 }
 
 #include <type_traits>
+#include <vector>
 
 #include "slurm_compat.h"
 

@@ -158,24 +158,12 @@ static void set_priority_array(job_record_t *job, const JobFacts &j, const JobPr
         pp->last_update = time(NULL);
     }
     const bool with_tres = !cfg.settings.weights.tres.empty();
-    std::vector<part_record_t *> part_order;
-    if (job->part_ptr_list) {
-        tf_list_itr it = list_iterator_create(job->part_ptr_list);
-        while (void *p = list_next(it))
-            part_order.push_back(static_cast<part_record_t *>(p));
-        list_iterator_destroy(it);
-    } else {
+    std::vector<part_record_t *> part_order = tf_list_items<part_record_t>(job->part_ptr_list);
+    if (part_order.empty())
         part_order.push_back(job->part_ptr);
-    }
-    std::vector<slurmdb_qos_rec_t *> qos_order;
-    if (job->qos_list) {
-        tf_list_itr it = list_iterator_create(job->qos_list);
-        while (void *q = list_next(it))
-            qos_order.push_back(static_cast<slurmdb_qos_rec_t *>(q));
-        list_iterator_destroy(it);
-    } else {
+    std::vector<slurmdb_qos_rec_t *> qos_order = tf_list_items<slurmdb_qos_rec_t>(job->qos_list);
+    if (qos_order.empty())
         qos_order.push_back(nullptr);  // the job's own QOS factor
-    }
     int i = 0;
     for (part_record_t *part : part_order) {
         WeightedFactors per = w;

@@ -135,21 +135,19 @@ static void append_rows(tf_list out, const job_record_t *job, part_record_t *par
 {
 #if TF_SLURM_24
     if (job->qos_list && !job->direct_set_prio && job->prio_factors) {
-        tf_list_itr qit = list_iterator_create(job->qos_list);
-        while (void *q = list_next(qit)) {
-            auto *qos = static_cast<slurmdb_qos_rec_t *>(q);
+        const tailfold::JobPriority calc(cfg.settings,
+                                         {cluster_cpus, static_cast<std::uint32_t>(node_record_count)});
+        for (slurmdb_qos_rec_t *qos : tf_list_items<slurmdb_qos_rec_t>(job->qos_list)) {
             priority_factors_object_t *o = row(job, part);
             if (several_parts)
                 set_partition(o, job, part);
             tailfold::WeightedFactors w;
             w.qos = o->prio_factors->priority_qos;
-            tailfold::JobPriority(cfg.settings, {cluster_cpus, static_cast<std::uint32_t>(node_record_count)})
-                .weigh_qos(qos->priority, qos->usage ? qos->usage->norm_priority : 0, w);
+            calc.weigh_qos(qos->priority, qos->usage ? qos->usage->norm_priority : 0, w);
             o->prio_factors->priority_qos = w.qos;
             o->qos = qos->name;
             list_append(out, o);
         }
-        list_iterator_destroy(qit);
         return;
     }
 #endif
