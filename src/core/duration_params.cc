@@ -134,10 +134,21 @@ bool parse_duration_params(const char *text, DurationParams &out, std::string &e
                            "always queue-wide; use PriorityType=priority/tailfold for owner");
             else
                 return bad("must be owner or queue");
+        } else if (key == "chain_credit") {
+            if (val == "on" && !owner_scope)
+                return bad("a site factor cannot change a job's age, where chain credit counts; "
+                           "use PriorityType=priority/tailfold for chain credit");
+            if (val == "on")
+                p.chain_credit = true;
+            else if (val == "off")
+                p.chain_credit = false;
+            else
+                return bad("must be on or off");
         } else {
             error = "PriorityParameters: unknown key '" + key + "' (tailfold knows duration_weight, "
                     "duration_source, duration_scale, duration_min, duration_max, "
-                    "duration_history_runs, duration_store_max, duration_scope, duration_batch)";
+                    "duration_history_runs, duration_store_max, duration_scope, duration_batch, "
+                    "chain_credit)";
             return false;
         }
         return true;

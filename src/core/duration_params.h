@@ -44,6 +44,7 @@ struct DurationParams {
     std::uint32_t store_max = 100000;
     DurationScope scope = DurationScope::kOwner;
     std::int64_t batch_s = 600;
+    bool chain_credit = false;  // chain_credit=on: chain_credit.h
 };
 
 // The largest duration_weight a site factor can carry: slurmctld keeps a
@@ -57,7 +58,8 @@ constexpr std::uint32_t kSiteFactorMaxWeight = 0x7fffffff;
 // half-read configuration.  A duration_weight above `max_weight` is a bad
 // value (site_factor/tailfold passes kSiteFactorMaxWeight).  Without
 // `owner_scope` (site_factor/tailfold, which sees no other factor of a
-// job), the scope is queue and duration_scope=owner is a bad value.
+// job), the scope is queue and duration_scope=owner and chain_credit=on
+// are bad values.
 bool parse_duration_params(const char *text, DurationParams &out, std::string &error,
                            std::uint32_t max_weight = 0xffffffffu, bool owner_scope = true);
 

@@ -17,10 +17,13 @@ JobPriority::JobPriority(const PrioritySettings &settings, ClusterSize cluster)
 
 double JobPriority::age_factor(const JobFacts &job, std::int64_t now) const
 {
-    if (!job.accrue_time)
+    // A job not accruing age (held, dependent, ...) has none, but for the
+    // chain credit a waiting successor carries.
+    const std::int64_t credit = job.age_credit_s > 0 ? job.age_credit_s : 0;
+    if (!job.accrue_time && !credit)
         return 0;
     // Seconds waited, counted as Slurm does in an unsigned 32-bit value.
-    const std::int64_t waited = now > job.accrue_time ? now - job.accrue_time : 0;
+    const std::int64_t waited = (job.accrue_time && now > job.accrue_time ? now - job.accrue_time : 0) + credit;
     const double w = static_cast<std::uint32_t>(waited);
     if (s_.max_age_s > 0 && w < static_cast<double>(s_.max_age_s))
         return w / static_cast<double>(s_.max_age_s);

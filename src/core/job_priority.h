@@ -33,6 +33,7 @@ struct ClusterSize {
 // read are 0 unless said otherwise.
 struct JobFacts {
     std::int64_t accrue_time = 0;  // 0: not accruing age (held, dependent, ...)
+    std::int64_t age_credit_s = 0; // chain credit (chain_credit.h), added to the wait
     double fairshare = 0;          // the association's fair-share factor, [0,1]
     std::uint32_t total_cpus = 0;  // allocated CPUs (0 before the first allocation)
     bool has_max_cpus = false;     // max_cpus is set (Slurm: != NO_VAL)

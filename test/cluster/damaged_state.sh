@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Damaged state files: the estimate store (tailfold_estimates.json) and the
-# last-decay file (priority_last_decay_ran) cut in half as by a full disk,
+# Damaged state files: the estimate store (tailfold_estimates.json), the
+# last-decay file (priority_last_decay_ran) and the chain credit book
+# (priority_tailfold_chains) cut in half as by a full disk,
 # emptied, filled with random bytes, or made unreadable.  For each, on one
 # cluster restarted between cases: slurmctld starts, logs exactly one error
 # line per file naming it, keeps the damaged file aside (byte for byte,
@@ -14,11 +15,12 @@
 source "$(dirname "$0")/lib.sh"
 store=$mc_dir/state/tailfold_estimates.json
 state=$mc_dir/state/priority_last_decay_ran
+chains=$mc_dir/state/priority_tailfold_chains
 ctl_log=$mc_dir/log/slurmctld.log
 
 # duration_source=history: the store matters.  bf_runtime=predicted: the
 # scheduler reads the store too, and must not add a second error line.
-cluster_up --set PriorityParameters=duration_weight=1000,duration_source=history \
+cluster_up --set PriorityParameters=duration_weight=1000,duration_source=history,chain_credit=on \
     --set SchedulerParameters=bf_interval=2,bf_runtime=predicted >/dev/null
 
 # Entries named NAME in the store (runs:last), empty if none or unreadable.
@@ -87,13 +89,15 @@ for how in cut empty garbage directory; do
     log "case: $how"
     damage "$how" "$store"
     damage "$how" "$state"
+    damage "$how" "$chains"
     usage_before=$(bob_usage)
     t0=$(date +%s)
     restart_ctld
     check_one_error "$store" "$how"
     check_one_error "$state" "$how"
+    check_one_error "$chains" "$how"
     check "$how: no other tailfold error, nothing fatal" \
-        test -z "$(grep -E 'error: .*tailfold|fatal' <<<"$new_lines" | grep -vF -e "$store" -e "$state")"
+        test -z "$(grep -E 'error: .*tailfold|fatal' <<<"$new_lines" | grep -vF -e "$store" -e "$state" -e "$chains")"
     check "$how: slurmctld runs" scontrol ping >/dev/null
     # No decay over a made-up interval: usage stays (7-day half-life: a
     # few seconds take off less than 0.01%; sshare shows whole numbers).
@@ -110,6 +114,8 @@ for how in cut empty garbage directory; do
         test -n "$(learned "after_$how")"
     check "$how: the saved store loads without an error" \
         grep -q "runtime estimates loaded from $store" <<<"$new_lines"
+    check "$how: the chain book was saved again and loads without an error" \
+        grep -q "chain credit: .* (from $chains)" <<<"$new_lines"
 done
 # It says nothing on stderr unless the store is bad.
 complaints=$("$top/tools/tailfold-estimates" show --store "$store" --params duration_source=history 2>&1 >/dev/null)

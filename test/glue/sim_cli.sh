@@ -112,6 +112,26 @@ grep -q "missing.swf: No such file" "$tmp/err" || bad "missing trace not named: 
 printf 'PriorityWeightAge=lots\n' > "$tmp/slurm.conf"
 "$sim" --swf "$tmp/t.swf" --slurm-conf "$tmp/slurm.conf" >/dev/null 2>"$tmp/err" && bad "bad slurm.conf accepted"
 grep -q "slurm.conf:1: PriorityWeightAge=lots" "$tmp/err" || bad "bad slurm.conf line not named"
+# A workflow owned by the trace's heaviest user (1: 100 s x 2 CPUs + 50 x 2
+# against user 2's 100 x 4 + ... by hand: user 1 has 300 CPU-s, user 2 400).
+out=$("$sim" --swf "$tmp/t.swf" --policy tailfold --priority-params chain_credit=on \
+    --workflow 10:3:2:60:owner=heaviest 2>"$tmp/err") || bad "workflow run failed: $(cat "$tmp/err")"
+python3 - "$out" <<'PY' || fail=1
+import json, sys
+r = json.loads(sys.argv[1])
+want = {"workflow_jobs": 3, "workflow_owner": 2}
+for k, v in want.items():
+    if r.get(k) != v: print("FAIL: %s is %r, want %r" % (k, r.get(k), v)); sys.exit(1)
+for k in ("workflow_tts_s", "workflow_wait_s", "others_bsld_mean"):
+    if not isinstance(r.get(k), (int, float)): print("FAIL: no", k, r); sys.exit(1)
+if r["workflow_tts_s"] < 180: print("FAIL: three 60 s links done in", r["workflow_tts_s"]); sys.exit(1)
+PY
+for spec in 10:3:2:60:owner=nobody 10:3:2:60:owner= 10:3:2:60:wrapped:wrapped 10:3:2:60:later; do
+    "$sim" --swf "$tmp/t.swf" --workflow "$spec" >/dev/null 2>"$tmp/err" && bad "--workflow $spec accepted"
+    grep -q "workflow" "$tmp/err" || bad "--workflow $spec: not named: $(cat "$tmp/err")"
+done
+"$sim" --swf "$tmp/t.swf" --priority-params chain_credit=maybe >/dev/null 2>"$tmp/err" && bad "chain_credit=maybe accepted"
+grep -q "chain_credit=maybe: must be on or off" "$tmp/err" || bad "bad chain_credit not named: $(cat "$tmp/err")"
 printf 'garbage\x00\x01' | gzip -c | head -c 20 > "$tmp/cut.swf.gz"
 "$sim" --swf "$tmp/cut.swf.gz" --cpus 4 >/dev/null 2>"$tmp/err"
 rc=$?

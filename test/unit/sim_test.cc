@@ -459,3 +459,51 @@ TEST(Simulator, WorkflowChainAndWrapped)
     EXPECT_EQ(s.jobs[one[0]].end, 300);
     EXPECT_EQ(s.jobs[0].start, 300);
 }
+
+// Chain credit in the simulator, by hand.  4 CPUs; weights: age only
+// (1000 over PriorityMaxAge 1000 s).  F (user 2) runs 0-100.  A chain of
+// user 1, submitted at 0: A waits behind F (trace order) and runs 100-200;
+// its successor B is eligible at 200.  C (user 3) arrives at 150.  At 200:
+// B's age is 0 plus, with credit, A's 100 s wait (priority 100); C's age
+// is 50 s (priority 50).  Without credit C goes first and B ends at 400;
+// with it B goes first and ends at 300, C at 400.
+TEST(Simulator, ChainCreditPutsASuccessorAheadOfLaterJobs)
+{
+    for (bool credit : {false, true}) {
+        Workload w;
+        w.machine_cpus = 4;
+        w.jobs.push_back(job(1, 0, 4, 100));
+        w.jobs.back().user = 2;
+        const std::vector<std::size_t> chain = add_chain(w, 0, 2, 4, 100, false, 1);
+        w.jobs.push_back(job(9, 150, 4, 100));
+        w.jobs.back().user = 3;
+        SimSettings s = settings(Policy::kTailfold, 4);
+        s.prio.weights = {};
+        s.prio.weights.age = 1000;
+        s.prio.max_age_s = 1000;
+        s.prio.duration.chain_credit = credit;
+        const SimResult r = simulate(w, s);
+        EXPECT_EQ(r.jobs[chain[0]].start, 100) << credit;
+        EXPECT_EQ(r.jobs[chain[1]].end, credit ? 300 : 400) << credit;
+        EXPECT_EQ(r.jobs[3].start, credit ? 300 : 200) << credit;
+    }
+}
+
+TEST(Workload, HeaviestUserAndTheChainsOwner)
+{
+    Workload w;
+    w.jobs.push_back(job(1, 0, 4, 100));   // user 5: 400 CPU-s
+    w.jobs.back().user = 5;
+    w.jobs.back().group = 50;
+    w.jobs.push_back(job(2, 0, 1, 300));   // user 6: 300 + 200
+    w.jobs.back().user = 6;
+    w.jobs.push_back(job(3, 0, 2, 100));
+    w.jobs.back().user = 6;
+    EXPECT_EQ(heaviest_user(w), 6u);
+    const std::vector<std::size_t> c = add_chain(w, 10, 2, 1, 60, false, 5);
+    EXPECT_EQ(w.jobs[c[1]].group, 50u);  // the owner's group
+    EXPECT_EQ(w.jobs[c[1]].after, std::int64_t(c[0]));
+    Workload none;
+    none.jobs.push_back(job(1, 0, 1, 1));  // user 0: the trace names none
+    EXPECT_EQ(heaviest_user(none), kFreshChainUser);
+}

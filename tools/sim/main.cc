@@ -38,7 +38,8 @@ int usage(const char *why)
                  "                    [--policy fcfs,easy,multifactor,tailfold]\n"
                  "                    [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]\n"
                  "                    [--scheduler-params TEXT]... [--priority-params TEXT]...\n"
-                 "                    [--workflow AT:N:CPUS:SECONDS[:wrapped]] [--jobs-csv PREFIX]\n"
+                 "                    [--workflow AT:N:CPUS:SECONDS[:wrapped][:owner=heaviest|UID]]\n"
+                 "                    [--jobs-csv PREFIX]\n"
                  "                    [--table-format text|md|none] [--quiet]\n"
                  "  --scheduler-params and --priority-params may be given more than once: each\n"
                  "  policy runs once per scheduler set, tailfold (the only policy reading\n"
@@ -203,17 +204,33 @@ std::string json_string(const std::string &s)
 }
 
 // The workflow's time to solution: from its first submission to its last
-// job's end (-1 if it never finished).
-std::string workflow_json(const tfsim::SimResult &r, const std::vector<std::size_t> &chain, std::int64_t at)
+// job's end (-1 if it never finished); its jobs' summed waits; the owner;
+// and the mean bounded slowdown of every other started job, which chain
+// credit must not make worse.
+std::string workflow_json(const tfsim::Workload &w, const tfsim::SimResult &r, const std::vector<std::size_t> &chain,
+                          std::int64_t at, std::uint32_t user)
 {
     const tfsim::JobOutcome &last = r.jobs[chain.back()];
     std::int64_t waited = 0;
-    for (std::size_t i : chain)
+    std::vector<bool> in_chain(r.jobs.size());
+    for (std::size_t i : chain) {
+        in_chain[i] = true;
         if (r.jobs[i].start >= 0)
             waited += r.jobs[i].start - r.jobs[i].submit;
-    return ", \"workflow_jobs\": " + std::to_string(chain.size()) + ", \"workflow_tts_s\": " +
-           std::to_string(last.end >= 0 ? last.end - at : -1) + ", \"workflow_wait_s\": " +
-           std::to_string(waited);
+    }
+    double sum = 0;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < r.jobs.size(); ++i)
+        if (!in_chain[i] && r.jobs[i].start >= 0) {
+            sum += tfsim::bounded_slowdown(r.jobs[i].start - r.jobs[i].submit, w.jobs[i].runtime);
+            ++n;
+        }
+    char others[64];
+    std::snprintf(others, sizeof others, "%.4f", n ? sum / double(n) : 0.0);
+    return ", \"workflow_jobs\": " + std::to_string(chain.size()) + ", \"workflow_owner\": " +
+           (user == tfsim::kFreshChainUser ? std::string("null") : std::to_string(user)) +
+           ", \"workflow_tts_s\": " + std::to_string(last.end >= 0 ? last.end - at : -1) +
+           ", \"workflow_wait_s\": " + std::to_string(waited) + ", \"others_bsld_mean\": " + others;
 }
 
 // One run of the invocation: a policy with one scheduler and one priority
@@ -505,6 +522,7 @@ int main(int argc, char **argv)
     // workload's start), or one wrapped job of their summed length.
     std::vector<std::size_t> chain;
     std::int64_t chain_at = 0;
+    std::uint32_t chain_user = 0;
     if (!o.workflow.empty()) {
         std::vector<std::string> f;
         std::stringstream ss(o.workflow);
@@ -512,17 +530,44 @@ int main(int argc, char **argv)
         while (std::getline(ss, p, ':'))
             f.push_back(p);
         std::uint64_t at, n, c, secs;
-        const bool wrapped = f.size() == 5 && f[4] == "wrapped";
-        if ((f.size() != 4 && !wrapped) || !to_u64(f[0], at) || !to_u64(f[1], n) || !to_u64(f[2], c) ||
+        bool wrapped = false, bad_extra = false;
+        std::string owner;
+        for (std::size_t k = 4; k < f.size(); ++k) {
+            if (f[k] == "wrapped" && !wrapped)
+                wrapped = true;
+            else if (f[k].rfind("owner=", 0) == 0 && owner.empty() && f[k].size() > 6)
+                owner = f[k].substr(6);
+            else
+                bad_extra = true;
+        }
+        const char *form = "--workflow AT:N:CPUS:SECONDS[:wrapped][:owner=heaviest|UID] takes whole numbers, "
+                           "N, CPUS, SECONDS > 0";
+        if (f.size() < 4 || bad_extra || !to_u64(f[0], at) || !to_u64(f[1], n) || !to_u64(f[2], c) ||
             !to_u64(f[3], secs) || !n || !c || !secs || n > 100000 || c > UINT32_MAX)
-            return usage("--workflow AT:N:CPUS:SECONDS[:wrapped] takes whole numbers, N, CPUS, SECONDS > 0");
+            return usage(form);
         if (w.machine_cpus && c > w.machine_cpus) {
             std::cerr << "tailfold-sim: the workflow's jobs need " << c << " CPUs, the machine has "
                       << w.machine_cpus << "\n";
             return 1;
         }
+        // The chain's owner: a user of its own (no usage), the trace's
+        // heaviest user (most CPU-seconds), or a given user id.
+        std::uint32_t user = tfsim::kFreshChainUser;
+        if (owner == "heaviest") {
+            user = tfsim::heaviest_user(w);
+            if (user == tfsim::kFreshChainUser) {
+                std::cerr << "tailfold-sim: owner=heaviest: the workload names no users\n";
+                return 1;
+            }
+        } else if (!owner.empty()) {
+            std::uint64_t u;
+            if (!to_u64(owner, u) || u >= tfsim::kFreshChainUser)
+                return usage(("--workflow: owner=" + owner + " is not heaviest or a user id").c_str());
+            user = std::uint32_t(u);
+        }
         chain_at = std::int64_t(at);
-        chain = tfsim::add_chain(w, chain_at, std::uint32_t(n), std::uint32_t(c), std::int64_t(secs), wrapped);
+        chain = tfsim::add_chain(w, chain_at, std::uint32_t(n), std::uint32_t(c), std::int64_t(secs), wrapped, user);
+        chain_user = user;
     }
     if (w.bad_lines || w.too_big)
         std::cerr << "tailfold-sim: " << source << ": " << w.bad_lines << " bad lines and " << w.too_big
@@ -615,7 +660,7 @@ int main(int argc, char **argv)
                     json_string(p.sched_text).c_str(), json_string(p.prio_text).c_str(), m.jobs, m.unscheduled,
                     m.cpus, (long long)m.makespan_s, m.utilization, m.wait_mean_s, m.wait_median_s, m.wait_p95_s,
                     m.wait_p99_s, m.wait_max_s, m.bsld_mean, m.bsld_p95, users.c_str(), m.recorded_wait_mean_s,
-                    (unsigned long long)r.passes, secs, chain.empty() ? "" : workflow_json(r, chain, chain_at).c_str());
+                    (unsigned long long)r.passes, secs, chain.empty() ? "" : workflow_json(w, r, chain, chain_at, chain_user).c_str());
         std::fflush(stdout);
         // PREFIX-POLICY.csv; a policy run with several sets: PREFIX-POLICY-K.csv,
         // K counting its runs from 1 in the order of the JSON lines.

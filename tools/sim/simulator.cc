@@ -8,6 +8,7 @@
 #include <string>
 
 #include "src/core/backfill_planner.h"
+#include "src/core/chain_credit.h"
 #include "src/core/estimate_memo.h"
 #include "src/core/job_priority.h"
 #include "src/core/owner_fold.h"
@@ -61,8 +62,10 @@ class Engine {
     Engine(const Workload &w, const SimSettings &s)
         : w_(w), s_(s), prio_settings_(s.prio), fs_(w, s.half_life_s)
     {
-        if (s.policy != Policy::kTailfold)
+        if (s.policy != Policy::kTailfold) {
             prio_settings_.duration.weight = 0;
+            prio_settings_.duration.chain_credit = false;
+        }
         const std::uint32_t cpus = s.cpus ? s.cpus : w.machine_cpus;
         const std::uint32_t per = s.cpus_per_node && s.cpus_per_node < cpus ? s.cpus_per_node : cpus;
         for (std::uint32_t left = cpus; left > 0; left -= std::min(left, per))
@@ -121,7 +124,23 @@ class Engine {
     {
         res_.jobs[idx].submit = now;
         pending_.push_back(idx);
+        // A chained job is submitted with its dependency at its own submit
+        // time and becomes eligible now, at its predecessor's end: with
+        // chain_credit=on its age counts what the chain waited so far
+        // (src/core/chain_credit.h, the plugin's rule).
+        const SimJob &j = w_.jobs[idx];
+        if (j.after >= 0 && prio_settings_.duration.chain_credit) {
+            const std::size_t p = std::size_t(j.after);
+            tailfold::ChainLink l;
+            l.user = w_.jobs[p].user;
+            l.eligible = kEpoch + res_.jobs[p].submit;
+            l.start = kEpoch + res_.jobs[p].start;
+            l.end = kEpoch + res_.jobs[p].end;
+            l.credit_s = credit_[p];
+            credit_[idx] = tailfold::chain_credit(j.user, kEpoch + j.submit, &l, 1, prio_settings_.max_age_s);
+        }
     }
+    std::vector<std::int64_t> credit_ = std::vector<std::int64_t>(w_.jobs.size());  // chain credit per job
     std::vector<Running> running_;
     std::priority_queue<std::pair<std::int64_t, std::size_t>,
                         std::vector<std::pair<std::int64_t, std::size_t>>, std::greater<>>
@@ -255,6 +274,7 @@ class Engine {
             const SimJob &j = w_.jobs[idx];
             tailfold::JobFacts f;
             f.accrue_time = kEpoch + res_.jobs[idx].submit;
+            f.age_credit_s = credit_[idx];
             f.fairshare = fs_.factor(j.user);
             f.min_cpus = j.cpus;
             f.has_time_limit = true;

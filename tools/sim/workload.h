@@ -30,11 +30,20 @@ struct Workload {
     std::size_t limit_raised = 0;    // ran longer than their limit: limit set to the runtime
 };
 
+// The user a workflow gets when no owner is given: one of its own, with
+// no usage.
+constexpr std::uint32_t kFreshChainUser = 0xfffffff0u;
+
 // A chain of dependent jobs (a workflow) added to a workload: `count` jobs
-// of `cpus` x `seconds`, the first submitted at `at`, each next one when
-// its predecessor ends; or, wrapped, one job of cpus x count*seconds.
-// Returns the indices of the chain's jobs.
+// of `cpus` x `seconds` by `user`, all submitted at `at` (each next one
+// with a dependency on the one before: eligible when it ends); or,
+// wrapped, one job of cpus x count*seconds.  Returns the indices of the
+// chain's jobs.
 std::vector<std::size_t> add_chain(Workload &w, std::int64_t at, std::uint32_t count, std::uint32_t cpus,
-                                   std::int64_t seconds, bool wrapped);
+                                   std::int64_t seconds, bool wrapped, std::uint32_t user = kFreshChainUser);
+
+// The user with the most CPU-seconds of work in `w` (the lowest id on a
+// tie); kFreshChainUser when no job names a user (user 0).
+std::uint32_t heaviest_user(const Workload &w);
 
 }  // namespace tfsim

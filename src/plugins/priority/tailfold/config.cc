@@ -89,6 +89,18 @@ bool load_config(bool at_startup)
         error("priority/tailfold: PriorityFlags=DEPTH_OBLIVIOUS is not supported; "
               "fair share is computed with the classic algorithm instead");
     c.settings.duration = tf_duration::params();
+    // Chain credit reads a predecessor's record when its successor becomes
+    // eligible, at the latest in the next pass: a record purged sooner
+    // (MinJobAge) gives no credit.
+    if (c.settings.duration.chain_credit && in_slurmctld()) {
+        if (!s.weights.age)
+            error("priority/tailfold: chain_credit=on counts in the age factor, but PriorityWeightAge is 0: "
+                  "it changes no priority");
+        if (slurm_conf.min_job_age < c.calc_period_s)
+            error("priority/tailfold: chain_credit=on needs MinJobAge (%u s) of at least PriorityCalcPeriod "
+                  "(%u s), or a predecessor's record may be gone before its successor is credited",
+                  slurm_conf.min_job_age, c.calc_period_s);
+    }
     c.settings.duration_max_s = tf_duration::max_seconds();
     cfg = std::move(c);
     return params_ok;

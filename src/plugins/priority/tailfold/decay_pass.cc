@@ -12,18 +12,10 @@
 // without usage decaying twice or running jobs being charged twice).
 #include "prio_glue.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <string>
 #include <type_traits>
 
-#include "src/core/damaged_file.h"
 #include "src/plugins/common/agent.h"
 #include "src/plugins/common/duration_boost.h"
 
@@ -65,13 +57,8 @@ void put_be64(unsigned char *p, std::uint64_t v)
 // overwritten, as the estimate store is.
 void state_damaged(const std::string &path, const std::string &what)
 {
-    std::string kept, why;
-    if (tailfold::keep_damaged_file(path, time(NULL), kept, why))
-        error("priority/tailfold: %s %s; kept as %s, starting without the time of the last decay",
-              path.c_str(), what.c_str(), kept.c_str());
-    else
-        error("priority/tailfold: %s %s; starting without the time of the last decay (%s)",
-              path.c_str(), what.c_str(), why.c_str());
+    error("priority/tailfold: %s %s; %s, starting without the time of the last decay", path.c_str(),
+          what.c_str(), keep_state_aside(path).c_str());
 }
 
 // A missing file is a first start.
@@ -80,38 +67,23 @@ void read_state()
     const std::string path = state_path();
     if (path.empty())
         return;
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno != ENOENT)
-            state_damaged(path, std::string("cannot be opened: ") + std::strerror(errno));
-        else
-            info("priority/tailfold: no %s yet (first start)", path.c_str());
+    std::string bytes, why;
+    switch (read_state_file(path, 16, bytes, why)) {
+    case StateRead::kMissing:
+        info("priority/tailfold: no %s yet (first start)", path.c_str());
+        return;
+    case StateRead::kBad:
+        state_damaged(path, why);
+        return;
+    case StateRead::kRead:
+        break;
+    }
+    if (bytes.size() != 16) {
+        state_damaged(path, "is damaged (" + std::to_string(bytes.size()) + " bytes, want 16)");
         return;
     }
-    struct stat st;
-    unsigned char buf[17];
-    ssize_t n = -1;
-    int read_errno = 0;
-    const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    if (regular) {
-        n = read(fd, buf, sizeof(buf));
-        read_errno = errno;
-    }
-    close(fd);
+    const auto *buf = reinterpret_cast<const unsigned char *>(bytes.data());
     const time_t now = time(NULL);
-    if (!regular) {
-        state_damaged(path, "is not a regular file");
-        return;
-    }
-    if (n < 0) {
-        state_damaged(path, std::string("cannot be read: ") + std::strerror(read_errno));
-        return;
-    }
-    if (n != 16) {
-        state_damaged(path, "is damaged (" + std::string(n > 16 ? "more than 16" : std::to_string(n)) +
-                                " bytes, want 16)");
-        return;
-    }
     const time_t last = static_cast<time_t>(be64(buf)), reset = static_cast<time_t>(be64(buf + 8));
     if (last < 0 || last > now + 3600 || reset < 0 || reset > now + 3600) {
         state_damaged(path, "is damaged (holds times that make no sense: " + std::to_string(last) +
@@ -124,8 +96,6 @@ void read_state()
          (long)reset, path.c_str());
 }
 
-// Written as slurmctld writes its own state: a new file, flushed, then
-// renamed over the old one, which is kept as .old.
 void write_state()
 {
     const std::string path = state_path();
@@ -134,22 +104,7 @@ void write_state()
     unsigned char buf[16];
     put_be64(buf, static_cast<std::uint64_t>(g_last_ran.load()));
     put_be64(buf + 8, static_cast<std::uint64_t>(g_last_reset));
-    const std::string tmp = path + ".new", old = path + ".old";
-    lock_state_files();
-    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) && fsync(fd) == 0;
-    if (fd >= 0)
-        ok = (close(fd) == 0) && ok;
-    if (ok) {
-        (void)unlink(old.c_str());
-        (void)link(path.c_str(), old.c_str());
-        ok = rename(tmp.c_str(), path.c_str()) == 0;
-    }
-    if (!ok) {
-        error("priority/tailfold: cannot write %s: %m", path.c_str());
-        (void)unlink(tmp.c_str());
-    }
-    unlock_state_files();
+    (void)write_state_file(path, std::string(reinterpret_cast<const char *>(buf), sizeof(buf)));
 }
 
 void maybe_reset(time_t now)
@@ -293,6 +248,11 @@ void pass()
         assoc_mgr_unlock(&read);
         unlock_slurmctld(job_write);
     }
+    // Chain credit's book: what is gone forgotten, then saved.
+    lock_slurmctld(job_write);
+    const std::string chains = chain_pass_end();
+    unlock_slurmctld(job_write);
+    chain_save(chains);
     g_last_ran = now;
     write_state();
     tf_duration::save_store();

@@ -230,7 +230,9 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_
     if (!assoc_locked)
         assoc_mgr_lock(&locks);
 
+    chain_look(job, now);
     JobFacts j = job_facts(job, with_tres);
+    j.age_credit_s = chain_credit_of(job);
     j.fairshare = s.weights.fairshare ? job_fairshare(job) : 0;
     if (s.duration.weight)
         j.expected_runtime_s = tf_duration::expected_runtime(job, use).seconds;
@@ -263,6 +265,8 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked, tf_
 
 void recalc_job(job_record_t *job, time_t now)
 {
+    if (!IS_JOB_PENDING(job))
+        chain_look(job, now);  // a successor that started since the last pass
     if (job->priority == 0 || IS_JOB_POWER_UP_NODE(job) ||
         (!IS_JOB_PENDING(job) && !cfg.settings.has(tailfold::kCalculateRunning)))
         return;

@@ -6,7 +6,9 @@
 //   usage.cc       running jobs -> association and QoS usage; decay; reset
 //   fair_share.cc  association tree -> Fair Tree / classic -> assoc usage
 //   owner_fold.cc  duration_scope=owner: each owner's jobs folded
+//   chains.cc      chain_credit=on: dependencies -> chain credit -> age
 //   decay_pass.cc  the periodic pass (thread "tfdecay") and its state file
+//   state_file.cc  reading and writing the plugin's files in StateSaveLocation
 //   sprio.cc       the sprio RPC
 // priority_tailfold.cc holds the plugin symbols and nothing else.
 #pragma once
@@ -17,6 +19,7 @@
 
 
 #include <cstdint>
+#include <string>
 #include <ctime>
 #include <vector>
 
@@ -65,6 +68,25 @@ double job_fairshare(const job_record_t *job);
 double classic_factor(long double usage_efctv, long double shares_norm);
 // Per TRES: the allocated count, else the requested one.
 void job_tres_counts(const job_record_t *job, std::vector<double> &out);
+
+// state_file.cc: the plugin's files in StateSaveLocation.  read: a file
+// up to max_bytes, whole; on kBad `why` says what is wrong ("cannot be
+// read: ...").  keep_state_aside: renames a bad file to PATH.damaged.TIME
+// and says where it went.  write: atomically, the old one kept as .old;
+// false (and an error line) if it cannot.
+enum class StateRead { kRead, kMissing, kBad };
+StateRead read_state_file(const std::string &path, std::size_t max_bytes, std::string &bytes, std::string &why);
+std::string keep_state_aside(const std::string &path);
+bool write_state_file(const std::string &path, const std::string &bytes);
+
+// chains.cc (chain_credit=on; each a no-op when it is off), under the job
+// write lock: note a job's dependencies or, once it is eligible, fix its
+// chain credit; the credit its age counts; after a pass, forget what is
+// gone and return the book as text for chain_save (outside the lock).
+void chain_look(job_record_t *job, time_t now);
+std::int64_t chain_credit_of(const job_record_t *job);
+std::string chain_pass_end();
+void chain_save(const std::string &text);
 
 // usage.cc.  All need the job lock held and take assoc_mgr locks unless
 // told they are held.

@@ -91,6 +91,14 @@ TF_PLUGIN_API void fini(void)
     if (!tf_prio::in_slurmctld())
         return;
     tf_prio::stop_decay_thread();
+    // slurmctld is past its last RPC and pass: the chain book as it ends.
+    {
+        const slurmctld_lock_t job_write = {NO_LOCK, WRITE_LOCK, NO_LOCK, NO_LOCK, NO_LOCK};
+        lock_slurmctld(job_write);
+        const std::string chains = tf_prio::chain_pass_end();
+        unlock_slurmctld(job_write);
+        tf_prio::chain_save(chains);
+    }
     tf_duration::save_store();
     tf_duration::release_store_lock();
 #if TF_SLURM_24
