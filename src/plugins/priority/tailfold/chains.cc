@@ -19,7 +19,10 @@
 #include "prio_glue.h"
 
 #include <cstring>
+#include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "src/core/chain_credit.h"
@@ -43,12 +46,28 @@ bool chains_on()
 // array's credit (they share its dependency too).
 Key successor_key(const job_record_t *job)
 {
-    return job->array_job_id ? tailfold::ChainBook::array_key(job->array_job_id) : Key(job->job_id);
+    if (job->array_job_id)
+        return tailfold::ChainBook::array_key(job->array_job_id);
+    // An array's record at its submission, before slurmctld numbered it.
+    return job->array_recs ? tailfold::ChainBook::array_key(job->job_id) : Key(job->job_id);
 }
+
+// Singleton dependencies name no job: their predecessors are the running
+// jobs of the same user and name.  chain_look must never walk job_list (it
+// runs inside the pass's walk and inside slurmctld's own, and a nested
+// walk deadlocks on the list's lock), so the pass collects them once per
+// pass in chain_pass_begin, for the (user, name) pairs a singleton waits on.
+using UserName = std::pair<std::uint32_t, std::string>;
+std::map<UserName, std::vector<Key>> singleton_running;  // this pass's
+std::set<UserName> singleton_wanted;   // named since the last pass began
+std::set<UserName> singleton_indexed;  // what singleton_running holds
+// Whole arrays a successor waits on: per array, this pass's running task
+// that gives the most, as if it ended at the pass (its credit so far).
+std::map<Key, tailfold::ChainLink> array_running;
 
 // The predecessors a waiting job names, as keys; dependencies that give no
 // credit (after a start, burst buffers, expansion, other clusters) are
-// left out.  A singleton waits on the active jobs of its user and name.
+// left out.
 std::vector<Key> predecessors(const job_record_t *job)
 {
     std::vector<Key> preds;
@@ -62,11 +81,13 @@ std::vector<Key> predecessors(const job_record_t *job)
         case SLURM_DEPEND_AFTER_CORRESPOND:
             break;
         case SLURM_DEPEND_SINGLETON:
-            if (job->name)
-                for (job_record_t *o : tf_list_items<job_record_t>(job_list))
-                    if (o != job && o->user_id == job->user_id && o->name && !strcmp(o->name, job->name) &&
-                        !IS_JOB_FINISHED(o) && !IS_JOB_PENDING(o))
-                        preds.push_back(o->job_id);
+            if (job->name) {
+                const UserName un(job->user_id, job->name);
+                singleton_wanted.insert(un);
+                auto it = singleton_running.find(un);
+                if (it != singleton_running.end())
+                    preds.insert(preds.end(), it->second.begin(), it->second.end());
+            }
             continue;
         default:
             continue;
@@ -97,20 +118,15 @@ tailfold::ChainLink link_of(const job_record_t *job)
     return l;
 }
 
-// Ended predecessors of a successor about to settle, from their records.
+// Ended predecessors of a successor about to settle, from their records
+// (a hash lookup; whole arrays come from chain_pass_begin).
 void read_links(const std::vector<Key> &preds)
 {
-    for (Key k : preds) {
-        if (tailfold::ChainBook::is_array_key(k)) {
-            const std::uint32_t array_id = k & 0xffffffffu;
-            for (job_record_t *t : tf_list_items<job_record_t>(job_list))
-                if (t->array_job_id == array_id && IS_JOB_FINISHED(t) && t->start_time)
-                    book.ended(k, link_of(t));
-        } else if (job_record_t *p = find_job_record(std::uint32_t(k))) {
-            if (IS_JOB_FINISHED(p) && p->start_time)
-                book.ended(k, link_of(p));
-        }
-    }
+    for (Key k : preds)
+        if (!tailfold::ChainBook::is_array_key(k))
+            if (job_record_t *p = find_job_record(std::uint32_t(k)))
+                if (IS_JOB_FINISHED(p) && p->start_time)
+                    book.ended(k, link_of(p));
 }
 
 std::string state_path()
@@ -168,16 +184,22 @@ void chain_look(job_record_t *job, time_t now)
             return;
         book.watch(key, job->user_id, job->details->submit_time, preds);
         // Its credit so far, from the predecessors that started (a running
-        // one as if it ended now; whole arrays only once it is eligible).
+        // one as if it ended now; of a whole array, its tasks as the last
+        // pass saw them).
         std::vector<tailfold::ChainLink> started;
-        for (Key k : preds)
-            if (!tailfold::ChainBook::is_array_key(k))
-                if (job_record_t *p = find_job_record(std::uint32_t(k)))
-                    if (p->start_time && !IS_JOB_PENDING(p)) {
-                        started.push_back(link_of(p));
-                        if (!started.back().end)
-                            started.back().end = now;
-                    }
+        for (Key k : preds) {
+            if (tailfold::ChainBook::is_array_key(k)) {
+                auto it = array_running.find(k);
+                if (it != array_running.end())
+                    started.push_back(it->second);
+            } else if (job_record_t *p = find_job_record(std::uint32_t(k))) {
+                if (p->start_time && !IS_JOB_PENDING(p)) {
+                    started.push_back(link_of(p));
+                    if (!started.back().end)
+                        started.back().end = now;
+                }
+            }
+        }
         book.set_provisional(key, tailfold::chain_credit(job->user_id, job->details->submit_time, started.data(),
                                                          started.size(), cfg.settings.max_age_s));
         return;
@@ -186,8 +208,47 @@ void chain_look(job_record_t *job, time_t now)
         return;
     read_links(book.unlinked(key));
     const std::int64_t credit = book.settle(key, cfg.settings.max_age_s);
-    if (credit)
-        verbose("priority/tailfold: %pJ takes %ld s of its chain's queue time as age", job, (long)credit);
+    if (slurm_conf.debug_flags & DEBUG_FLAG_PRIO)
+        info("priority/tailfold: %pJ is eligible with %ld s of its chain's queue time as age", job,
+             (long)credit);
+}
+
+void chain_pass_begin(job_record_t *job, bool first)
+{
+    if (!chains_on())
+        return;
+    if (first) {
+        singleton_running.clear();
+        array_running.clear();
+        singleton_indexed = std::move(singleton_wanted);
+        singleton_wanted.clear();  // named again by this pass's waiting singletons
+        if (!book_loaded)
+            load_book();
+    }
+    if (!job->start_time)
+        return;
+    if (job->array_job_id && !IS_JOB_PENDING(job)) {
+        // A whole array a successor waits on: each ended task is a link;
+        // a running one counts for the credit so far.
+        const Key k = tailfold::ChainBook::array_key(job->array_job_id);
+        if (book.wanted(k)) {
+            tailfold::ChainLink l = link_of(job);
+            if (IS_JOB_FINISHED(job)) {
+                book.ended(k, l);
+            } else {
+                l.end = time(nullptr);
+                auto it = array_running.find(k);
+                if (it == array_running.end() ||
+                    tailfold::link_credit(l, l.user, 0) > tailfold::link_credit(it->second, l.user, 0))
+                    array_running[k] = l;
+            }
+        }
+    }
+    if (!IS_JOB_FINISHED(job) && !IS_JOB_PENDING(job) && job->name && !singleton_indexed.empty()) {
+        const UserName un(job->user_id, job->name);
+        if (singleton_indexed.count(un))
+            singleton_running[un].push_back(job->job_id);
+    }
 }
 
 std::int64_t chain_credit_of(const job_record_t *job)

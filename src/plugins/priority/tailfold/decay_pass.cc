@@ -207,6 +207,13 @@ void pass()
             assoc_mgr_lock_t read = {};
             read.assoc = READ_LOCK;
             read.qos = READ_LOCK;
+            if (cfg.settings.duration.chain_credit) {
+                bool first = true;
+                for_each_job([&first](job_record_t *job) {
+                    chain_pass_begin(job, first);
+                    first = false;
+                });
+            }
             fold_pass_begin();
             tf_list_itr it = list_iterator_create(job_list);
             while (void *p = list_next(it)) {
@@ -226,9 +233,12 @@ void pass()
         lock_slurmctld(job_write);
         {
             tf_duration::FinishedJobLearner learner;
+            bool first = true;
             for_each_job([&](job_record_t *job) {
                 learner.look_at(job);
                 (void)charge_running(job, now);
+                chain_pass_begin(job, first);
+                first = false;
             });
         }
         unlock_slurmctld(job_write);

@@ -84,6 +84,10 @@ bool write_state_file(const std::string &path, const std::string &bytes);
 // chain credit; the credit its age counts; after a pass, forget what is
 // gone and return the book as text for chain_save (outside the lock).
 void chain_look(job_record_t *job, time_t now);
+// In the pass, for every job before any chain_look (`first` for the first
+// job): what chain_look may not walk job_list for (whole arrays' ended
+// tasks, singletons' running jobs).
+void chain_pass_begin(job_record_t *job, bool first);
 std::int64_t chain_credit_of(const job_record_t *job);
 std::string chain_pass_end();
 void chain_save(const std::string &text);
