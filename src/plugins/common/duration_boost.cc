@@ -28,6 +28,7 @@ tf_agent_t *g_writer = nullptr;  // saves when woken (request_save)
 std::mutex mu;  // guards everything below; taken after slurmctld's locks
 tailfold::DurationParams g_params;
 std::int64_t g_max_s = 7 * 86400;
+bool g_max_known = false;  // g_max_s from duration_max or partitions, not the default
 tailfold::RuntimeEstimator g_est;
 tailfold::EstimateMemo g_memo;  // answers of g_est under g_params, per job
 bool g_dirty = false;
@@ -73,8 +74,10 @@ bool configure(const char *text, const char *what, OnBad on_bad, std::uint32_t m
     g_params = p;
     g_est.set_max_entries(p.store_max);
     g_memo.invalidate();
-    if (p.max_s)
+    if (p.max_s) {
         g_max_s = p.max_s;
+        g_max_known = true;
+    }
     return true;
 }
 
@@ -95,6 +98,13 @@ void refresh_max()
     }
     std::lock_guard<std::mutex> lk(mu);
     g_max_s = g_params.max_s ? g_params.max_s : (m ? m : kDefaultMax);
+    g_max_known = g_params.max_s || m;
+}
+
+bool max_known()
+{
+    std::lock_guard<std::mutex> lk(mu);
+    return g_max_known;
 }
 
 std::int64_t max_seconds()

@@ -40,6 +40,9 @@ tailfold::DurationParams params();
 // (or before slurmctld serves requests).
 void refresh_max();
 std::int64_t max_seconds();
+// False until duration_max or a partition gave the bound (Slurm 24.11
+// loads the plugins before the partitions).
+bool max_known();
 
 // The store: load at start-up, save after changes (atomically).  A
 // damaged file gives one error line and an empty start, and is renamed to

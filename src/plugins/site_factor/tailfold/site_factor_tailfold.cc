@@ -74,6 +74,11 @@ static uint32_t site_factor_of(const job_record_t *job, tf_duration::Lookup use)
 // or account may have changed): look the runtime up afresh.
 TF_PLUGIN_API void site_factor_p_set(job_record_t *job)
 {
+    // Slurm 24.11 starts the plugin before it reads the partitions: the
+    // first job after that reads their MaxTime once (submission and update
+    // hold the partition read lock; the list has its own lock besides).
+    if (!tf_duration::max_known())
+        tf_duration::refresh_max();
     job->site_factor = site_factor_of(job, tf_duration::Lookup::kFresh);
 }
 
