@@ -63,6 +63,9 @@ const char *not_needed_because(const std::string &key)
                              "sched/tailfold does not have"},
         {"bf_topopt_iterations", "it tunes Slurm 24.11's experimental placement oracle, which "
                                  "sched/tailfold does not have"},
+        {"time_min_as_soft_limit",
+         "sched/tailfold plans a job with its time limit (or, with bf_runtime=predicted, its "
+         "learned runtime), never with --time-min, and lets it run to its limit"},
     };
     for (const auto &k : keys)
         if (key == k.first)

@@ -163,13 +163,16 @@ TEST(BackfillParams, Slurm2411KeysGetOneWarningEach)
     BackfillParams p;
     std::string err;
     std::vector<std::string> warn;
-    ASSERT_TRUE(parse_backfill_params("bf_allow_magnetic_slot,bf_topopt_enable,bf_topopt_iterations=20", p,
-                                      err, &warn))
+    ASSERT_TRUE(parse_backfill_params(
+                    "bf_allow_magnetic_slot,bf_topopt_enable,bf_topopt_iterations=20,time_min_as_soft_limit", p,
+                    err, &warn))
         << err;
-    ASSERT_EQ(warn.size(), 3u);
+    ASSERT_EQ(warn.size(), 4u);
     EXPECT_NE(warn[0].find("bf_allow_magnetic_slot is not used"), std::string::npos) << warn[0];
     EXPECT_NE(warn[1].find("bf_topopt_enable is not used"), std::string::npos) << warn[1];
     EXPECT_NE(warn[2].find("bf_topopt_iterations=20 is not used"), std::string::npos) << warn[2];
+    EXPECT_NE(warn[3].find("time_min_as_soft_limit is not used: sched/tailfold plans"), std::string::npos)
+        << warn[3];
 }
 
 TEST(BackfillParams, StockOnlyKeysGetOneWarningEach)
