@@ -22,6 +22,7 @@
 # in StateSaveLocation.  For C5 the partition is down when C4 ends, so C5
 # waits eligible: tailfold's sprio shows its credit in AGE and the
 # columns add up to its priority; stock's AGE is C5's few seconds.
+# run-all: light (it mostly waits for priority passes)
 source "$(dirname "$0")/lib.sh"
 cluster_file=$top/etc/minicluster/cluster.conf
 wait_s=100

@@ -12,6 +12,7 @@
 # successors wait eligible through a priority pass: C and S1 take A's
 # 30 s; M none; S2 S1's wait plus S1's credit.  The passes run on (a
 # nested walk of slurmctld's job list in the pass once deadlocked it).
+# run-all: light (it mostly waits for priority passes)
 source "$(dirname "$0")/lib.sh"
 cluster_up --set PriorityWeightAge=10000 --set PriorityMaxAge=00:10:00 \
     --set PriorityParameters=duration_weight=2000,chain_credit=on --set DebugFlags=Priority >/dev/null
