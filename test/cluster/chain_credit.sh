@@ -136,9 +136,10 @@ read -r _ t_age t_total t_sum <<<"$(grep "^age " "$tf_dir.order" || echo "age x 
 check "stock: C5, just eligible, has an age of seconds (AGE $s_age)" \
     awk -v a="$s_age" 'BEGIN { exit !(a != "x" && a < 400) }'
 # 100 s of credit is 10000 x 100 / 600 = 1667 (the other links waited
-# about nothing), plus C5's own seconds.
-check "tailfold: C5, just eligible, shows its chain's wait in AGE ($t_age, want 1667 to 2100)" \
-    awk -v a="$t_age" 'BEGIN { exit !(a != "x" && a >= 1650 && a <= 2100) }'
+# about nothing), plus C5's own seconds; C1's wait counts from its
+# eligible time, which a slow slurmctld may set seconds after submission.
+check "tailfold: C5, just eligible, shows its chain's wait in AGE ($t_age, want 1500 to 2100)" \
+    awk -v a="$t_age" 'BEGIN { exit !(a != "x" && a >= 1500 && a <= 2100) }'
 check "tailfold: C5's sprio columns add up to its priority ($t_sum vs $t_total)" \
     awk -v a="$t_sum" -v b="$t_total" 'BEGIN { exit !(a != "x" && a - b <= 1 && b - a <= 1) }'
 check "tailfold: slurmctld read the chain book back after the restart" \
