@@ -72,6 +72,18 @@ std::int64_t link_credit(const ChainLink &p, std::uint32_t user, std::int64_t su
     return wait + std::max<std::int64_t>(p.credit_s, 0);
 }
 
+ChainLink link_as_of(ChainLink p, std::int64_t now)
+{
+    if (p.start > 0 && p.end <= 0)
+        p.end = now;
+    return p;
+}
+
+bool gives_more(const ChainLink &a, const ChainLink &b)
+{
+    return link_credit(a, a.user, 0) > link_credit(b, b.user, 0);
+}
+
 std::int64_t chain_credit(std::uint32_t user, std::int64_t submit, const ChainLink *preds, std::size_t n,
                           std::int64_t max_s)
 {
@@ -121,8 +133,7 @@ void ChainBook::ended(Key pred, const ChainLink &link)
         return;
     }
     // Another task of the same array: keep the one giving more.
-    const std::int64_t had = link_credit(it->second, it->second.user, 0);
-    if (link_credit(link, link.user, 0) > had)
+    if (gives_more(link, it->second))
         it->second = link;
 }
 

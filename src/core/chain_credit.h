@@ -49,6 +49,14 @@ struct ChainLink {
 // its own credit, or -1 when it does not qualify.
 std::int64_t link_credit(const ChainLink &p, std::uint32_t user, std::int64_t submit);
 
+// A predecessor as of `now`: one still running counts as if it ended now
+// (what a waiting successor's credit so far takes from it).
+ChainLink link_as_of(ChainLink p, std::int64_t now);
+
+// Of two tasks of one whole array, whether `a` gives its user more credit
+// than `b` (a successor waiting on the array takes the task giving most).
+bool gives_more(const ChainLink &a, const ChainLink &b);
+
 // The rule over a successor's ended predecessors: the largest qualifying
 // link_credit, 0 if none qualifies; capped at max_s when max_s > 0.
 std::int64_t chain_credit(std::uint32_t user, std::int64_t submit, const ChainLink *preds, std::size_t n,

@@ -41,6 +41,17 @@ TEST(ChainCredit, OnlyLinksThatRanOfTheSameUserAndEndedAfterTheSubmit)
     EXPECT_EQ(tailfold::link_credit(link(7, 100, 400, 900), 7, 900), 300); // submitted at its end
 }
 
+TEST(ChainCredit, ARunningPredecessorCountsAsEndedNow)
+{
+    const ChainLink running = tailfold::link_as_of(link(7, 100, 400, 0, 20), 1000);
+    EXPECT_EQ(running.end, 1000);
+    EXPECT_EQ(tailfold::link_credit(running, 7, 150), 320);
+    EXPECT_EQ(tailfold::link_as_of(link(7, 100, 0, 0), 1000).end, 0);     // not started: nothing
+    EXPECT_EQ(tailfold::link_as_of(link(7, 100, 400, 900), 1000).end, 900);  // ended: its own end
+    EXPECT_TRUE(tailfold::gives_more(link(7, 10, 70, 120), link(7, 10, 20, 100)));
+    EXPECT_FALSE(tailfold::gives_more(link(7, 10, 20, 100), link(7, 10, 70, 120)));
+}
+
 TEST(ChainCredit, LongestPathOfSeveralPredecessorsAndCap)
 {
     const ChainLink preds[] = {link(7, 100, 400, 900), link(7, 0, 50, 800, 1000), link(9, 0, 10, 900, 99999)};

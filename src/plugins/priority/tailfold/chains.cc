@@ -193,11 +193,8 @@ void chain_look(job_record_t *job, time_t now)
                 if (it != array_running.end())
                     started.push_back(it->second);
             } else if (job_record_t *p = find_job_record(std::uint32_t(k))) {
-                if (p->start_time && !IS_JOB_PENDING(p)) {
-                    started.push_back(link_of(p));
-                    if (!started.back().end)
-                        started.back().end = now;
-                }
+                if (p->start_time && !IS_JOB_PENDING(p))
+                    started.push_back(tailfold::link_as_of(link_of(p), now));
             }
         }
         book.set_provisional(key, tailfold::chain_credit(job->user_id, job->details->submit_time, started.data(),
@@ -232,14 +229,12 @@ void chain_pass_begin(job_record_t *job, bool first)
         // a running one counts for the credit so far.
         const Key k = tailfold::ChainBook::array_key(job->array_job_id);
         if (book.wanted(k)) {
-            tailfold::ChainLink l = link_of(job);
+            const tailfold::ChainLink l = tailfold::link_as_of(link_of(job), time(nullptr));
             if (IS_JOB_FINISHED(job)) {
                 book.ended(k, l);
             } else {
-                l.end = time(nullptr);
                 auto it = array_running.find(k);
-                if (it == array_running.end() ||
-                    tailfold::link_credit(l, l.user, 0) > tailfold::link_credit(it->second, l.user, 0))
+                if (it == array_running.end() || tailfold::gives_more(l, it->second))
                     array_running[k] = l;
             }
         }
