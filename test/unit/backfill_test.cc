@@ -726,8 +726,9 @@ TEST(BackfillPass, ArrayTasksAreHeldAsCopies)
         // Node 3 from +100: the first task takes nodes 0 and 1 (lowest
         // first among equals), the second needs node 3.
         EXPECT_EQ(t.free_at(3, kNow + 150).first, copies >= 2 ? 0 : 4) << copies;
-        if (copies >= 3)
+        if (copies >= 3) {
             EXPECT_EQ(t.free_at(0, kNow + 250).first, 0);  // the third after the first
+        }
         auto allowed = pass.start_now(req(4, 500));
         lower_starts = allowed.has_value();
         // Another job still gets the depth's second place.
