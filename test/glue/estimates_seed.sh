@@ -74,9 +74,10 @@ fi
 # While another process (slurmctld's plugin) holds the lock, seeding is
 # refused with one line and the store is unchanged.
 cp "$tmp/store.json" "$tmp/store.before"
-(exec 9>"$tmp/store.lock" && flock -n 9 && exec sleep 30) &
+# The holder waits for the lock (the probe below takes it for a moment).
+(exec 9>"$tmp/store.lock" && flock -w 20 9 && exec sleep 30) &
 holder=$!
-for _ in $(seq 50); do flock -n "$tmp/store.lock" true || break; sleep 0.1; done
+for _ in $(seq 100); do flock -n "$tmp/store.lock" true || break; sleep 0.1; done
 "$tool" seed --store "$tmp/store.json" "$tmp/sacct.txt" >/dev/null 2>"$tmp/err6" && bad "seed while the lock is held"
 grep -qx "tailfold-estimates: slurmctld (or another seed) holds $tmp/store.lock: stop slurmctld before seeding, or the plugin's next save would overwrite the seed" "$tmp/err6" ||
     bad "lock held: $(cat "$tmp/err6")"
