@@ -80,6 +80,7 @@ bool is_own_key(const std::string &key)
         "bf_yield_interval", "bf_yield_sleep", "bf_reservations", "bf_continue", "bf_runtime",
         "bf_max_job_user", "bf_max_job_assoc", "bf_max_job_part", "bf_max_job_user_part",
         "bf_max_job_start", "bf_max_job_array_resv", "bf_order", "bf_starve_age",
+        "bf_estimate",
     };
     for (const char *k : own)
         if (key == k)
@@ -150,6 +151,8 @@ bool parse_backfill_params(const char *text, BackfillParams &out, std::string &e
         };
         if (key == "bf_runtime")
             return choice("limit", "predicted", PlanRuntime::kLimit, PlanRuntime::kPredicted, p.runtime);
+        if (key == "bf_estimate")
+            return choice("learned", "limit", ForecastRuntime::kLearned, ForecastRuntime::kLimit, p.estimate);
         if (key == "bf_order")
             return choice("priority", "shortest", BackfillOrder::kPriority, BackfillOrder::kShortest, p.order);
         if (key == "bf_starve_age") {

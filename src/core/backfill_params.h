@@ -29,6 +29,10 @@
 //   bf_starve_age=T      a job eligible for longer than T (seconds, or with s, m,
 //                        h or d) gets a held start like a top job, past
 //                        bf_reservations (default 0: off)
+//   bf_estimate=E        learned | limit: the runtimes the expected starts that
+//                        squeue --start shows are forecast with
+//                        (start_forecast.h; default learned: a job's learned
+//                        runtime where one is known, else its limit)
 #pragma once
 
 #include <cstdint>
@@ -39,6 +43,7 @@ namespace tailfold {
 
 enum class PlanRuntime { kLimit, kPredicted };
 enum class BackfillOrder { kPriority, kShortest };
+enum class ForecastRuntime { kLearned, kLimit };
 
 struct BackfillParams {
     std::uint32_t interval_s = 30;
@@ -59,6 +64,7 @@ struct BackfillParams {
     std::uint32_t max_job_array_resv = 20;
     BackfillOrder order = BackfillOrder::kPriority;
     std::int64_t starve_age_s = 0;  // 0: off
+    ForecastRuntime estimate = ForecastRuntime::kLearned;
 };
 
 // Same contract as parse_duration_params: false with one line naming the

@@ -25,6 +25,7 @@
 #include "src/core/backfill_limits.h"
 #include "src/core/backfill_planner.h"
 #include "src/core/pass_order.h"
+#include "src/core/start_forecast.h"
 #include "src/plugins/common/duration_boost.h"
 
 
@@ -191,23 +192,45 @@ job_record_t *pending_array_rest(const job_record_t *started, std::uint32_t arra
     return rest;
 }
 
-// A held or estimated start, as `squeue --start` and `scontrol show job`
-// show it (StartTime, SchedNodes).
-void record_plan(job_record_t *job, const tailfold::PlanDecision &dec)
+// A job the pass reached and did not start: its expected start from the
+// forecast (src/core/start_forecast) as `squeue --start` and `scontrol
+// show job` show it (StartTime), the nodes of its held start (SchedNodes),
+// and what it waits for (Reason).  `planned`: its place in the backfill
+// plan (held, or not past the depth).
+void record_plan(job_record_t *job, const tailfold::PlanDecision &planned,
+                 const std::optional<tailfold::Placement> &expected, const tailfold::WaitReason &why,
+                 const ResourceIndex &names, std::uint32_t ahead)
 {
-    job->start_time = dec.placement.start;
-    if (dec.kind == tailfold::PlanKind::kReserved) {
+    time_t start = 0;
+    if (expected)
+        start = expected->start;
+    else if (planned.kind == tailfold::PlanKind::kReserved)
+        start = planned.placement.start;
+    job->start_time = start;
+    if (planned.kind == tailfold::PlanKind::kReserved) {
         std::vector<bool> mask(node_record_count, false);
-        for (const auto &n : dec.placement.nodes)
+        for (const auto &n : planned.placement.nodes)
             mask[n.first] = true;
         bitstr_t *bm = to_bitmap(mask);
         job->sched_nodes = bitmap2node_name(bm);
         FREE_NULL_BITMAP(bm);
-        if (job->state_reason == WAIT_NO_REASON) {
-            job->state_reason = WAIT_RESOURCES;
-            xfree(job->state_desc);
-        }
     }
+    write_wait_reason(job, why, names, ahead, start);
+}
+
+// The forecast's own picture: running jobs to their expected ends under
+// bf_estimate, which is the plan's picture when both use the same
+// runtimes.
+tailfold::StartForecast make_forecast(const tailfold::Timeline &plan, time_t now,
+                                      const tailfold::BackfillParams &p)
+{
+    const bool learned = p.estimate == tailfold::ForecastRuntime::kLearned;
+    if (learned == (p.runtime == tailfold::PlanRuntime::kPredicted))
+        return tailfold::StartForecast(plan);
+    tailfold::BackfillParams fp = p;
+    fp.runtime = learned ? tailfold::PlanRuntime::kPredicted : tailfold::PlanRuntime::kLimit;
+    ResourceIndex same;  // built the same way, so the numbers match the plan's
+    return tailfold::StartForecast(build_timeline(now, fp, same));
 }
 
 // Whether Slurm's per-pass limits (bf_max_job_user, _assoc, _part,
@@ -330,6 +353,10 @@ void backfill_pass()
     const std::uint32_t queue_len = list_count(queue);
     ResourceIndex names;
     tailfold::Timeline timeline = build_timeline(now, p, names);
+    tailfold::WaitExplainer blockers(timeline);
+    tailfold::StartForecast forecast = make_forecast(timeline, now, p);
+    const bool learned = p.estimate == tailfold::ForecastRuntime::kLearned;
+    std::unordered_map<const part_record_t *, std::uint32_t> ahead;  // jobs planned so far, per partition
     tailfold::BackfillPass pass(timeline, p.reservations);
     tailfold::PassLimits limits(p);
     std::unordered_set<std::uint32_t> done;  // a job with several partitions: its best record only
@@ -398,20 +425,39 @@ void backfill_pass()
                 // types or sockets, a node just gone), and slurmctld may
                 // count a licence busy that the plan sees free: then no
                 // earlier than the next step.
+                const std::int64_t not_before = nodes || !may_start ? now + 1 : now;
+                const std::uint32_t tasks = tasks_to_hold(job, p);
+                // Past the depth the plan holds nothing: the forecast
+                // gives the expected start.
                 const tailfold::PlanDecision dec =
-                    pass.hold(r, nodes || !may_start ? now + 1 : now, true, tasks_to_hold(job, p),
+                    pass.hold(r, not_before, false, tasks,
                               tailfold::is_starving(tf_eligible_time(job), now, p.starve_age_s));
                 if (dec.kind == tailfold::PlanKind::kReserved && pass.depth_full() &&
                     tailfold::is_starving(tf_eligible_time(job), now, p.starve_age_s))
                     ++tail.starving_held;
-                if (dec.kind != tailfold::PlanKind::kNoFit)
-                    record_plan(job, dec);
+                const bool held = dec.kind == tailfold::PlanKind::kReserved;
+                if (held)
+                    blockers.held(job->job_id, r, dec.placement);
+                tailfold::WaitReason w =
+                    blockers.explain(r, not_before, held ? std::optional(dec.placement.start) : std::nullopt);
+                tailfold::Request f = r;
+                f.duration_s = runtime_for(job, learned);
+                const std::optional<tailfold::Placement> expected = forecast.place(f, not_before, tasks, w);
+                if (held && expected)
+                    forecast.note_held(job->job_id, expected->start);
+                tailfold::note_jobs_ahead(w, expected ? std::optional(expected->start) : std::nullopt);
+                record_plan(job, dec, expected, w, names, ahead[job->part_ptr]++);
             }
             if (magnetic && started)
                 job_resv_clear_magnetic_flag(job);
             if (!started)
                 break;
-            pass.started(r, allocation_of(job, now, names));
+            const tailfold::Placement got = allocation_of(job, now, names);
+            pass.started(r, got);
+            blockers.started(r, got);
+            tailfold::Request f = r;
+            f.duration_s = runtime_for(job, learned);
+            forecast.started(f, got);
             go_on = limits.started();  // bf_max_job_start ends the pass
             if (!go_on)
                 why = TfBfExit::kMaxJobStart;

@@ -318,6 +318,19 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
     return t;
 }
 
+std::int64_t runtime_for(const job_record_t *job, bool learned)
+{
+    std::int64_t limit = limit_seconds(job);
+    if (!limit)  // no limit at all: longer than anything planned
+        limit = std::int64_t(params().window_min) * 60 + 1;
+    if (learned) {
+        const std::int64_t exp = tf_duration::expected_runtime(job).seconds;
+        if (exp > 0)
+            return std::min(limit, exp);
+    }
+    return limit;
+}
+
 bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
                  tailfold::Request &r)
 {
@@ -345,15 +358,7 @@ bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
         else
             r.mem_per_node_mb = d->pn_min_memory;
     }
-    std::int64_t limit = limit_seconds(job);
-    if (!limit)  // no limit at all: longer than anything planned
-        limit = std::int64_t(params().window_min) * 60 + 1;
-    r.duration_s = limit;
-    if (predicted) {
-        const std::int64_t exp = tf_duration::expected_runtime(job).seconds;
-        if (exp > 0)
-            r.duration_s = std::min(limit, exp);
-    }
+    r.duration_s = runtime_for(job, predicted);
 
     // The nodes it may use: its partition's, up, not excluded, the ones it
     // requires, with its features, in its reservation.

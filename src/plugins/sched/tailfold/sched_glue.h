@@ -16,6 +16,7 @@
 
 #include "src/core/backfill_params.h"
 #include "src/core/timeline.h"
+#include "src/core/wait_reason.h"
 
 namespace tf_sched {
 
@@ -53,15 +54,33 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
 bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
                  tailfold::Request &r);
 
+// How long a job is planned to run: its time limit in its current
+// partition (none: past the window), or with `learned` its learned
+// runtime where one is known and shorter.
+std::int64_t runtime_for(const job_record_t *job, bool learned);
+
 // The nodes, CPUs and generic resources a running job holds, as a
 // placement starting now.
 tailfold::Placement allocation_of(const job_record_t *job, time_t now, const ResourceIndex &index);
+
+// --- wait_reasons.cc: what a pending job waits for, in its reason.
+
+// Writes the reason of a job the pass reached and did not start, in
+// Slurm's fields (state_reason keeps a stock code: Priority, Resources,
+// Licenses; state_desc starts with that code and names the blocker).
+// `ahead`: jobs of higher priority the pass planned first in the job's
+// partition; `expected`: the start squeue --start shows (0: none).  A
+// reason set by someone else that says more than the generic codes (a
+// node not available, a partition limit) is left alone.
+void write_wait_reason(job_record_t *job, const tailfold::WaitReason &w, const ResourceIndex &names,
+                       std::uint32_t ahead, time_t expected);
 
 // Whether the settings read learned runtimes (bf_runtime=predicted plans
 // with them, bf_order=shortest orders by them).
 inline bool reads_estimates(const tailfold::BackfillParams &p)
 {
-    return p.runtime == tailfold::PlanRuntime::kPredicted || p.order == tailfold::BackfillOrder::kShortest;
+    return p.runtime == tailfold::PlanRuntime::kPredicted || p.order == tailfold::BackfillOrder::kShortest ||
+           p.estimate == tailfold::ForecastRuntime::kLearned;
 }
 
 // Microseconds of a monotonic clock: pass times, lock holds and the

@@ -138,12 +138,16 @@ void backfill_cycle(void *)
 
 // The learned runtimes come from the duration_* keys of whichever tailfold
 // plugin computes priorities (it learns; this plugin only reads its store).
-void configure_predictions()
+void configure_predictions(const tailfold::BackfillParams &p)
 {
     const bool prio = slurm_conf.priority_type && !strcmp(slurm_conf.priority_type, "priority/tailfold");
     const bool site = slurm_conf.site_factor_plugin &&
                       !strcmp(slurm_conf.site_factor_plugin, "site_factor/tailfold");
     if (!prio && !site) {
+        // bf_estimate=learned is the default: without a learning plugin
+        // the expected starts simply use time limits, as Slurm's do.
+        if (p.runtime != tailfold::PlanRuntime::kPredicted && p.order != tailfold::BackfillOrder::kShortest)
+            return;
         error("%s: bf_runtime=predicted and bf_order=shortest need PriorityType=priority/tailfold or "
               "PrioritySiteFactorPlugin=site_factor/tailfold to learn runtimes; "
               "until then jobs are planned with their time limits and ordered by them",
@@ -194,7 +198,7 @@ bool load_params(bool at_startup)
         tf_agent_set_interval(backfill_agent, p.interval_s * 1000ULL);
     pthread_mutex_unlock(&state_mutex);
     if (tf_sched::reads_estimates(p))
-        configure_predictions();
+        configure_predictions(p);
     // The plan holds licences for the jobs it holds, but slurmctld's main
     // scheduler goes past a job whose licences are busy and starts lower
     // ones that take them, unless bf_licenses (its key) tells it to stop
