@@ -507,3 +507,43 @@ TEST(Workload, HeaviestUserAndTheChainsOwner)
     none.jobs.push_back(job(1, 0, 1, 1));  // user 0: the trace names none
     EXPECT_EQ(heaviest_user(none), kFreshChainUser);
 }
+
+// Expected starts (--start-estimates), by hand on 4 CPUs, every job 4 CPUs
+// with a 100 s limit, of one user and program.  h1 (0-50) and h2 (50-100)
+// give two runs of 50 s.  j1 starts at 200; j2 (submitted at 210) and j3
+// (220) wait.  Learned: j1 ends at 250, j2 runs 250-300, j3 from 300, as
+// they do.  By limits: j2 at 300, j3 at 400.  h2's, made with no history,
+// is 100 (h1's limit) either way, for a real 50.
+TEST(Simulator, StartEstimatesByHand)
+{
+    Workload w;
+    w.machine_cpus = 4;
+    w.jobs = {job(1, 0, 4, 50, 100), job(2, 1, 4, 50, 100), job(3, 200, 4, 50, 100),
+              job(4, 210, 4, 50, 100), job(5, 220, 4, 50, 100)};
+    SimSettings s = settings(Policy::kEasy, 4);
+    s.start_estimates = true;
+    const SimResult learned = simulate(w, s);
+    EXPECT_EQ(learned.jobs[1].planned_first, 100);
+    EXPECT_EQ(learned.jobs[3].planned_first, 250);
+    EXPECT_EQ(learned.jobs[4].planned_first, 300);
+    EXPECT_EQ(learned.jobs[3].start, 250);
+    EXPECT_EQ(learned.jobs[4].start, 300);
+    EXPECT_EQ(learned.jobs[2].planned_first, 200);  // started at its first pass
+    s.backfill.estimate = tailfold::ForecastRuntime::kLimit;
+    const SimResult limit = simulate(w, s);
+    EXPECT_EQ(limit.jobs[3].planned_first, 300);
+    EXPECT_EQ(limit.jobs[4].planned_first, 400);
+    // Errors over the three that waited: h2 50/max(49, 60); j2 and j3 0
+    // learned, 50/60 and 100/80 by limits.
+    const StartErrors el = start_errors(learned), em = start_errors(limit);
+    EXPECT_EQ(el.at_submit.jobs, 3u);
+    EXPECT_EQ(el.at_submit.unplanned, 0u);
+    EXPECT_DOUBLE_EQ(el.at_submit.median, 0.0);
+    EXPECT_DOUBLE_EQ(el.at_submit.p90, 50.0 / 60.0);
+    EXPECT_DOUBLE_EQ(em.at_submit.median, 50.0 / 60.0);
+    EXPECT_DOUBLE_EQ(em.at_submit.p90, 100.0 / 80.0);
+    EXPECT_EQ(el.hour_before.jobs, 0u);  // none waited an hour
+    // Without the setting nothing is recorded.
+    s.start_estimates = false;
+    EXPECT_EQ(simulate(w, s).jobs[3].planned_first, -1);
+}

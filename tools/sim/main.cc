@@ -4,7 +4,7 @@
 //   tailfold-sim (--swf FILE | --sacct FILE | --bag SPEC | --lumi SPEC) [--policy P[,P...]]
 //                [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]
 //                [--scheduler-params TEXT]... [--priority-params TEXT]...
-//                [--jobs-csv PREFIX] [--table-format text|md|none] [--quiet]
+//                [--jobs-csv PREFIX] [--start-estimates] [--table-format text|md|none] [--quiet]
 //
 // One JSON object per run on stdout; with two runs or more, a table of
 // them on stderr.  See README "The simulator".
@@ -39,7 +39,7 @@ int usage(const char *why)
                  "                    [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]\n"
                  "                    [--scheduler-params TEXT]... [--priority-params TEXT]...\n"
                  "                    [--workflow AT:N:CPUS:SECONDS[:wrapped][:owner=heaviest|UID]]\n"
-                 "                    [--jobs-csv PREFIX]\n"
+                 "                    [--jobs-csv PREFIX] [--start-estimates]\n"
                  "                    [--table-format text|md|none] [--quiet]\n"
                  "  --scheduler-params and --priority-params may be given more than once: each\n"
                  "  policy runs once per scheduler set, tailfold (the only policy reading\n"
@@ -118,7 +118,7 @@ struct Options {
     // One entry per --scheduler-params / --priority-params given; none: slurm.conf's or the defaults.
     std::vector<std::string> sched_sets, prio_sets;
     std::uint32_t cpus = 0, cpus_per_node = 0;
-    bool quiet = false;
+    bool quiet = false, start_estimates = false;
 };
 
 // The slurm.conf lines the simulation uses; the rest are not its business.
@@ -231,6 +231,18 @@ std::string workflow_json(const tfsim::Workload &w, const tfsim::SimResult &r, c
            (user == tfsim::kFreshChainUser ? std::string("null") : std::to_string(user)) +
            ", \"workflow_tts_s\": " + std::to_string(last.end >= 0 ? last.end - at : -1) +
            ", \"workflow_wait_s\": " + std::to_string(waited) + ", \"others_bsld_mean\": " + others;
+}
+
+// How far planned starts were from the real ones (--start-estimates).
+std::string start_error_json(const tfsim::StartErrors &e)
+{
+    auto one = [](const tfsim::StartError &x) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "{\"jobs\": %zu, \"unplanned\": %zu, \"median\": %.4f, \"p90\": %.4f}",
+                      x.jobs, x.unplanned, x.median, x.p90);
+        return std::string(buf);
+    };
+    return ", \"start_error\": {\"at_submit\": " + one(e.at_submit) + ", \"hour_before\": " + one(e.hour_before) + "}";
 }
 
 // One run of the invocation: a policy with one scheduler and one priority
@@ -416,6 +428,8 @@ int main(int argc, char **argv)
             ok = value(o.workflow);
         else if (a == "--quiet")
             o.quiet = true;
+        else if (a == "--start-estimates")
+            o.start_estimates = true;
         else if (a == "-h" || a == "--help")
             return usage(nullptr);
         else
@@ -432,6 +446,7 @@ int main(int argc, char **argv)
         std::cerr << "tailfold-sim: " << err << "\n";
         return 1;
     }
+    base.start_estimates = o.start_estimates;
     if (o.sched_sets.empty())
         o.sched_sets.emplace_back();
     if (o.prio_sets.empty())
@@ -655,12 +670,14 @@ int main(int argc, char **argv)
                     "\"cpus\": %u, \"makespan_s\": %lld, \"utilization\": %.4f, \"wait_mean_s\": %.1f, "
                     "\"wait_median_s\": %.1f, \"wait_p95_s\": %.1f, \"wait_p99_s\": %.1f, \"wait_max_s\": %.1f, "
                     "\"bsld_mean\": %.3f, \"bsld_p95\": %.3f%s, \"recorded_wait_mean_s\": %.1f, "
-                    "\"passes\": %llu, \"sim_seconds\": %.3f%s}\n",
+                    "\"passes\": %llu, \"sim_seconds\": %.3f%s%s}\n",
                     json_string(source).c_str(), policy.c_str(), json_string(name).c_str(),
                     json_string(p.sched_text).c_str(), json_string(p.prio_text).c_str(), m.jobs, m.unscheduled,
                     m.cpus, (long long)m.makespan_s, m.utilization, m.wait_mean_s, m.wait_median_s, m.wait_p95_s,
                     m.wait_p99_s, m.wait_max_s, m.bsld_mean, m.bsld_p95, users.c_str(), m.recorded_wait_mean_s,
-                    (unsigned long long)r.passes, secs, chain.empty() ? "" : workflow_json(w, r, chain, chain_at, chain_user).c_str());
+                    (unsigned long long)r.passes, secs,
+                    (chain.empty() ? std::string() : workflow_json(w, r, chain, chain_at, chain_user)).c_str(),
+                    p.s.start_estimates ? start_error_json(tfsim::start_errors(r)).c_str() : "");
         std::fflush(stdout);
         // PREFIX-POLICY.csv; a policy run with several sets: PREFIX-POLICY-K.csv,
         // K counting its runs from 1 in the order of the JSON lines.

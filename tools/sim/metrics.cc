@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace tfsim {
 
@@ -104,6 +105,38 @@ Summary summarize(const Workload &w, const SimResult &r, std::uint32_t cpus)
     if (n_recorded)
         s.recorded_wait_mean_s = recorded / double(n_recorded);
     return s;
+}
+
+}  // namespace tfsim
+
+namespace tfsim {
+
+StartErrors start_errors(const SimResult &r)
+{
+    StartErrors out;
+    std::vector<double> sub, hour;
+    for (const JobOutcome &j : r.jobs) {
+        if (j.start < 0 || j.first_pass < 0 || j.start <= j.first_pass)
+            continue;
+        ++out.at_submit.jobs;
+        if (j.planned_first < 0)
+            ++out.at_submit.unplanned;
+        else
+            sub.push_back(double(std::llabs(j.planned_first - j.start)) /
+                          double(std::max<std::int64_t>(j.start - j.submit, 60)));
+        if (j.start - j.first_pass < 3600)
+            continue;
+        ++out.hour_before.jobs;
+        if (j.planned_hour_before < 0)
+            ++out.hour_before.unplanned;
+        else
+            hour.push_back(double(std::llabs(j.planned_hour_before - j.start)) / 3600.0);
+    }
+    out.at_submit.median = percentile(sub, 50);
+    out.at_submit.p90 = percentile(sub, 90);
+    out.hour_before.median = percentile(hour, 50);
+    out.hour_before.p90 = percentile(hour, 90);
+    return out;
 }
 
 }  // namespace tfsim

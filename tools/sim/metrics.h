@@ -46,6 +46,23 @@ struct Summary {
     UserSpread users;
 };
 
+// How far planned starts were from the real ones (SimSettings::
+// start_estimates), over the jobs that did not start at their first pass:
+//   at_submit    |planned at the first pass - start| / max(start - submit, 60 s)
+//   hour_before  |planned by the last pass an hour or more before the
+//                start - start| / 3600 s, over jobs pending that long
+// `unplanned`: jobs of the set the plan gave no start (not reached within
+// bf_max_job_test, or no place within bf_window); they are not in the
+// median and p90.
+struct StartError {
+    std::size_t jobs = 0, unplanned = 0;
+    double median = 0, p90 = 0;
+};
+struct StartErrors {
+    StartError at_submit, hour_before;
+};
+StartErrors start_errors(const SimResult &r);
+
 double percentile(std::vector<double> v, double p);
 double bounded_slowdown(std::int64_t wait, std::int64_t run, std::int64_t threshold = 10);
 // Jain's fairness index (sum x)^2 / (n sum x^2): 1 when all are equal.

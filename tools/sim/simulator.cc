@@ -13,6 +13,7 @@
 #include "src/core/job_priority.h"
 #include "src/core/owner_fold.h"
 #include "src/core/pass_order.h"
+#include "src/core/start_forecast.h"
 #include "fair_share.h"
 #include "src/core/runtime_estimator.h"
 #include "src/core/timeline.h"
@@ -55,6 +56,7 @@ struct Running {
     std::int64_t planned_end;  // what the planner assumes
     std::int64_t limit_end;    // when it would be killed
     tailfold::Placement placement;
+    std::int64_t forecast_end;  // its learned runtime's end (start_estimates)
 };
 
 class Engine {
@@ -159,6 +161,27 @@ class Engine {
     tailfold::FoldScratch fold_scratch_;
     std::vector<tailfold::TailJob> tail_;  // scratch of reorder_tail
     std::vector<std::size_t> place_ = std::vector<std::size_t>(w_.jobs.size());  // job -> place in a pass's order
+    // With start_estimates: per pending job, (pass time, planned start or
+    // -1) each time that changed, back to the last one an hour or more
+    // old (all that start() can still need).
+    std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> planned_ =
+        std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>>(s_.start_estimates ? w_.jobs.size() : 0);
+
+    void note_plan(std::size_t idx, std::int64_t now, std::int64_t planned)
+    {
+        JobOutcome &o = res_.jobs[idx];
+        if (o.first_pass < 0) {
+            o.first_pass = now;
+            o.planned_first = planned;
+        }
+        auto &h = planned_[idx];
+        if (h.empty() || h.back().second != planned)
+            h.push_back({now, planned});
+        std::size_t drop = 0;
+        while (drop + 1 < h.size() && h[drop + 1].first <= now - 3600)
+            ++drop;
+        h.erase(h.begin(), h.begin() + std::ptrdiff_t(drop));
+    }
 
     bool by_priority() const
     {
@@ -225,6 +248,20 @@ class Engine {
         return std::max<std::int64_t>(d, 1);
     }
 
+    // What the forecast assumes a job runs for (bf_estimate): its learned
+    // runtime whatever the plan uses, or its limit.
+    std::int64_t forecast_runtime(std::size_t idx) const
+    {
+        const SimJob &j = w_.jobs[idx];
+        std::int64_t d = j.limit;
+        if (s_.backfill.estimate == tailfold::ForecastRuntime::kLimit)
+            return std::max<std::int64_t>(d, 1);
+        const double e = expected_runtime(idx);
+        if (e > 0)
+            d = std::min<std::int64_t>(d, static_cast<std::int64_t>(e));
+        return std::max<std::int64_t>(d, 1);
+    }
+
     void finish(std::size_t idx, std::int64_t now)
     {
         auto [f, l] = followers_.equal_range(idx);
@@ -253,8 +290,23 @@ class Engine {
         const SimJob &j = w_.jobs[idx];
         res_.jobs[idx].start = now;
         res_.jobs[idx].end = now + j.runtime;
+        if (s_.start_estimates) {
+            if (res_.jobs[idx].first_pass < 0) {  // started at its first pass
+                res_.jobs[idx].first_pass = now;
+                res_.jobs[idx].planned_first = now;
+            }
+            // The plan in force an hour before: the last one made then.
+            std::int64_t in_force = -1;
+            for (const auto &[at, planned] : planned_[idx])
+                if (at <= now - 3600)
+                    in_force = planned;
+            res_.jobs[idx].planned_hour_before = in_force;
+            planned_[idx].clear();
+            planned_[idx].shrink_to_fit();
+        }
         ends_.push({now + j.runtime, idx});
-        running_.push_back({idx, now + planned_runtime(idx), now + j.limit, p});
+        running_.push_back({idx, now + planned_runtime(idx), now + j.limit, p,
+                            s_.start_estimates ? now + forecast_runtime(idx) : 0});
     }
 
     void order_queue(std::int64_t now)
@@ -369,6 +421,20 @@ class Engine {
             for (const auto &[node, cpus] : r.placement.nodes)
                 tl.occupy(node, now, end, cpus, 0);
         }
+        // The forecast (src/core/start_forecast.h): its own plan, with
+        // learned runtimes whatever the backfill plan uses.
+        std::optional<tailfold::StartForecast> forecast;
+        std::optional<tailfold::WaitExplainer> blockers;  // what keeps a job back, for the forecast
+        if (s_.start_estimates) {
+            tailfold::Timeline ftl(nodes_, now, std::int64_t(s_.backfill.window_min) * 60, s_.backfill.resolution_s);
+            for (const Running &r : running_) {
+                const std::int64_t end = tailfold::planned_end(now, r.forecast_end, r.limit_end, s_.backfill.resolution_s);
+                for (const auto &[node, cpus] : r.placement.nodes)
+                    ftl.occupy(node, now, end, cpus, 0);
+            }
+            forecast.emplace(std::move(ftl));
+            blockers.emplace(tl);
+        }
         tailfold::BackfillPass pass(tl, s_.backfill.reservations);
         std::vector<std::size_t> still;
         still.reserve(pending_.size());
@@ -385,6 +451,8 @@ class Engine {
             r.cpus = j.cpus;
             r.duration_s = planned_runtime(idx);
             if (blocked || (s_.backfill.max_job_test && tested >= s_.backfill.max_job_test)) {
+                if (s_.start_estimates)
+                    note_plan(idx, now, -1);
                 still.push_back(idx);
                 continue;
             }
@@ -395,6 +463,8 @@ class Engine {
                     start(idx, *p, now);
                 } else {
                     blocked = true;
+                    if (s_.start_estimates)
+                        note_plan(idx, now, -1);
                     still.push_back(idx);
                 }
                 continue;
@@ -404,12 +474,33 @@ class Engine {
                 on.allowed = std::move(*ok);
                 const tailfold::Placement p = *tl.fits_at(on, now);
                 pass.started(r, p);
+                if (forecast) {
+                    tailfold::Request f = r;
+                    f.duration_s = forecast_runtime(idx);
+                    forecast->started(f, p);
+                    blockers->started(r, p);
+                }
                 start(idx, p, now);
             } else {
-                // Estimates past the depth: nobody reads them here.
+                // With start_estimates, every job that does not start
+                // takes its place in the forecast.
                 const bool starving = sched_tailfold() &&
                                       tailfold::is_starving(res_.jobs[idx].submit, now, s_.backfill.starve_age_s);
-                pass.hold(r, now, false, 1, starving);
+                const tailfold::PlanDecision d = pass.hold(r, now, false, 1, starving);
+                if (forecast) {
+                    // As sched/tailfold's pass does (backfill_pass.cc).
+                    const bool held = d.kind == tailfold::PlanKind::kReserved;
+                    if (held)
+                        blockers->held(idx, r, d.placement);
+                    const tailfold::WaitReason w =
+                        blockers->explain(r, now, held ? std::optional(d.placement.start) : std::nullopt);
+                    tailfold::Request f = r;
+                    f.duration_s = forecast_runtime(idx);
+                    const std::optional<tailfold::Placement> p = forecast->place(f, now, 1, w);
+                    if (held && p)
+                        forecast->note_held(idx, p->start);
+                    note_plan(idx, now, p ? p->start : -1);
+                }
                 still.push_back(idx);
             }
         }

@@ -39,6 +39,11 @@ struct SimSettings {
     tailfold::PrioritySettings prio = default_priority();
     double half_life_s = 7 * 86400;  // PriorityDecayHalfLife
     std::int64_t calc_period_s = 300;  // PriorityCalcPeriod: usage charged, decayed, ranked
+    // Record each job's expected start as sched/tailfold shows it
+    // (src/core/start_forecast.h, learned runtimes) at its first pass and
+    // the one in force an hour before it started (JobOutcome).  Costs a
+    // place in the forecast for every job each pass looks at.
+    bool start_estimates = false;
 
     static tailfold::PrioritySettings default_priority()
     {
@@ -52,6 +57,11 @@ struct SimSettings {
 struct JobOutcome {
     std::int64_t submit = -1;  // when it was submitted (a chained job: when its predecessor ended)
     std::int64_t start = -1, end = -1;
+    // With start_estimates: the time of its first pass, the start planned
+    // for it there, and the start planned for it by the last pass at
+    // least an hour before it started (-1: none planned; the plan did not
+    // reach it or could not place it within bf_window).
+    std::int64_t first_pass = -1, planned_first = -1, planned_hour_before = -1;
 };
 
 struct SimResult {
