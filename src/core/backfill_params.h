@@ -29,10 +29,10 @@
 //   bf_starve_age=T      a job eligible for longer than T (seconds, or with s, m,
 //                        h or d) gets a held start like a top job, past
 //                        bf_reservations (default 0: off)
-//   bf_estimate=E        learned | limit: the runtimes the expected starts that
+//   bf_estimate=E        limit | learned: the runtimes the expected starts that
 //                        squeue --start shows are forecast with
-//                        (start_forecast.h; default learned: a job's learned
-//                        runtime where one is known, else its limit)
+//                        (start_forecast.h; default limit; learned: a job's
+//                        learned runtime where one is known, else its limit)
 #pragma once
 
 #include <cstdint>
@@ -64,7 +64,7 @@ struct BackfillParams {
     std::uint32_t max_job_array_resv = 20;
     BackfillOrder order = BackfillOrder::kPriority;
     std::int64_t starve_age_s = 0;  // 0: off
-    ForecastRuntime estimate = ForecastRuntime::kLearned;
+    ForecastRuntime estimate = ForecastRuntime::kLimit;
 };
 
 // Same contract as parse_duration_params: false with one line naming the

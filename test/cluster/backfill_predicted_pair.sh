@@ -45,11 +45,14 @@ write_history() {  # file rlearn_s shorty_s
 }
 
 up_seeded() {  # dir port runtime rlearn_s shorty_s
-    local d=$1 port=$2 rt=$3 history=$1.history
+    local d=$1 port=$2 rt=$3 history=$1.history est=learned
+    # The expected starts (squeue --start) with the plan's own runtimes,
+    # so B's shows its held start.
+    [ "$rt" = limit ] && est=limit
     local sets=(--cluster-file "$cluster_file" --set PriorityType=priority/tailfold
         --set PriorityParameters=duration_weight=1,duration_source=auto,duration_history_runs=2
         --set SchedulerType=sched/tailfold
-        --set "SchedulerParameters=bf_interval=2,bf_resolution=1,bf_window=60,bf_reservations=1,bf_runtime=$rt")
+        --set "SchedulerParameters=bf_interval=2,bf_resolution=1,bf_window=60,bf_reservations=1,bf_runtime=$rt,bf_estimate=$est")
     mc down --dir "$d" >/dev/null 2>&1 || true
     # uid is 0 only if alice does not exist yet: the first up creates her.
     mc up --dir "$d" --port-base "$port" --fresh "${sets[@]}" >/dev/null

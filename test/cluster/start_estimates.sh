@@ -15,15 +15,16 @@
 #
 # tailfold's cluster runs priority/tailfold (no duration boost: the same
 # order) over an estimate store seeded with two runs of each job's name
-# at its real length, so its expected starts use learned runtimes
-# (bf_estimate=learned, the default) while its plan keeps the limits.
+# at its real length and bf_estimate=learned, so its expected starts use
+# learned runtimes while its plan keeps the limits.
 # When all have run, each job's expected start (as first shown) is
 # compared with its real start (sacct): stock's are off by what the
 # limits overstate, piling up down the queue; tailfold's summed error
 # must be at most half of stock's.
 # run-all: light (it mostly waits for jobs to run)
 source "$(dirname "$0")/lib.sh"
-tf_sets=(--set PriorityType=priority/tailfold --set PriorityParameters=duration_history_runs=2)
+tf_sets=(--set PriorityType=priority/tailfold --set PriorityParameters=duration_history_runs=2
+    --set SchedulerParameters=bf_interval=2,bf_resolution=1,bf_window=60,bf_estimate=learned)
 two_clusters_up "$top/test/cluster/backfill-cluster.conf" -- "${tf_sets[@]}" >/dev/null
 # The seed wants slurmctld stopped (its plugin holds the store's lock).
 mc down --dir "$tf_dir" >/dev/null

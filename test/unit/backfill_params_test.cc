@@ -56,9 +56,9 @@ TEST(BackfillParams, BadValuesNameTheKeyAndChangeNothing)
     EXPECT_FALSE(parse_backfill_params("bf_estimate=median", p, err));
     EXPECT_NE(err.find("bf_estimate=median: must be learned or limit"), std::string::npos) << err;
     BackfillParams q;
-    EXPECT_EQ(q.estimate, ForecastRuntime::kLearned);
-    ASSERT_TRUE(parse_backfill_params("bf_estimate=limit", q, err)) << err;
     EXPECT_EQ(q.estimate, ForecastRuntime::kLimit);
+    ASSERT_TRUE(parse_backfill_params("bf_estimate=learned", q, err)) << err;
+    EXPECT_EQ(q.estimate, ForecastRuntime::kLearned);
     EXPECT_FALSE(parse_backfill_params("bf_continue=yes", p, err));
     EXPECT_FALSE(parse_backfill_params("bf_reservatons=3", p, err));
     EXPECT_NE(err.find("unknown backfill key 'bf_reservatons'"), std::string::npos) << err;

@@ -522,6 +522,7 @@ TEST(Simulator, StartEstimatesByHand)
               job(4, 210, 4, 50, 100), job(5, 220, 4, 50, 100)};
     SimSettings s = settings(Policy::kEasy, 4);
     s.start_estimates = true;
+    s.backfill.estimate = tailfold::ForecastRuntime::kLearned;
     const SimResult learned = simulate(w, s);
     EXPECT_EQ(learned.jobs[1].planned_first, 100);
     EXPECT_EQ(learned.jobs[3].planned_first, 250);

@@ -40,7 +40,7 @@ struct SimSettings {
     double half_life_s = 7 * 86400;  // PriorityDecayHalfLife
     std::int64_t calc_period_s = 300;  // PriorityCalcPeriod: usage charged, decayed, ranked
     // Record each job's expected start as sched/tailfold shows it
-    // (src/core/start_forecast.h, learned runtimes) at its first pass and
+    // (src/core/start_forecast.h, bf_estimate's runtimes) at its first pass and
     // the one in force an hour before it started (JobOutcome).  Costs a
     // place in the forecast for every job each pass looks at.
     bool start_estimates = false;

@@ -33,6 +33,13 @@ namespace tf_sched {
 
 namespace {
 
+// The forecast and the reasons cost a search or more per job in a plan
+// that grows with the queue, far more than the start decisions on a big
+// cluster (docs/start-estimates.md#cost); they get this much of each
+// pass's lock time, and jobs past it get the plan's own estimate and keep
+// Slurm's reason.
+constexpr std::int64_t kForecastBudgetUs = 1000000;
+
 // Positional: conf, job, node, part, fed.
 const slurmctld_lock_t kPassLocks = {READ_LOCK, WRITE_LOCK, WRITE_LOCK, READ_LOCK, READ_LOCK};
 
@@ -196,15 +203,16 @@ job_record_t *pending_array_rest(const job_record_t *started, std::uint32_t arra
 // forecast (src/core/start_forecast) as `squeue --start` and `scontrol
 // show job` show it (StartTime), the nodes of its held start (SchedNodes),
 // and what it waits for (Reason).  `planned`: its place in the backfill
-// plan (held, or not past the depth).
+// plan (held, or not past the depth); `why`: what it waits for (none:
+// past the forecast's budget, Slurm's reason stays).
 void record_plan(job_record_t *job, const tailfold::PlanDecision &planned,
-                 const std::optional<tailfold::Placement> &expected, const tailfold::WaitReason &why,
+                 const std::optional<tailfold::Placement> &expected, const tailfold::WaitReason *why,
                  const ResourceIndex &names, std::uint32_t ahead)
 {
     time_t start = 0;
     if (expected)
         start = expected->start;
-    else if (planned.kind == tailfold::PlanKind::kReserved)
+    else if (planned.kind != tailfold::PlanKind::kNoFit && planned.placement.start)
         start = planned.placement.start;
     job->start_time = start;
     if (planned.kind == tailfold::PlanKind::kReserved) {
@@ -215,7 +223,10 @@ void record_plan(job_record_t *job, const tailfold::PlanDecision &planned,
         job->sched_nodes = bitmap2node_name(bm);
         FREE_NULL_BITMAP(bm);
     }
-    write_wait_reason(job, why, names, ahead, start);
+    if (why)
+        write_wait_reason(job, *why, names, ahead, start);
+    else if (planned.kind == tailfold::PlanKind::kReserved && job->state_reason == WAIT_NO_REASON)
+        job->state_reason = WAIT_RESOURCES;  // Slurm's own reason for a held job
 }
 
 // The forecast's own picture: running jobs to their expected ends under
@@ -357,6 +368,8 @@ void backfill_pass()
     tailfold::StartForecast forecast = make_forecast(timeline, now, p);
     const bool learned = p.estimate == tailfold::ForecastRuntime::kLearned;
     std::unordered_map<const part_record_t *, std::uint32_t> ahead;  // jobs planned so far, per partition
+    std::int64_t forecast_us = 0;  // spent on the forecast and reasons this pass
+    std::uint32_t past_budget = 0;  // jobs given the plan's estimate instead
     tailfold::BackfillPass pass(timeline, p.reservations);
     tailfold::PassLimits limits(p);
     std::unordered_set<std::uint32_t> done;  // a job with several partitions: its best record only
@@ -428,25 +441,34 @@ void backfill_pass()
                 const std::int64_t not_before = nodes || !may_start ? now + 1 : now;
                 const std::uint32_t tasks = tasks_to_hold(job, p);
                 // Past the depth the plan holds nothing: the forecast
-                // gives the expected start.
+                // gives the expected start, while its budget lasts; past
+                // it, the plan's own estimate.
+                const bool forecasting = forecast_us < kForecastBudgetUs;
                 const tailfold::PlanDecision dec =
-                    pass.hold(r, not_before, false, tasks,
+                    pass.hold(r, not_before, !forecasting, tasks,
                               tailfold::is_starving(tf_eligible_time(job), now, p.starve_age_s));
                 if (dec.kind == tailfold::PlanKind::kReserved && pass.depth_full() &&
                     tailfold::is_starving(tf_eligible_time(job), now, p.starve_age_s))
                     ++tail.starving_held;
-                const bool held = dec.kind == tailfold::PlanKind::kReserved;
-                if (held)
-                    blockers.held(job->job_id, r, dec.placement);
-                tailfold::WaitReason w =
-                    blockers.explain(r, not_before, held ? std::optional(dec.placement.start) : std::nullopt);
-                tailfold::Request f = r;
-                f.duration_s = runtime_for(job, learned);
-                const std::optional<tailfold::Placement> expected = forecast.place(f, not_before, tasks, w);
-                if (held && expected)
-                    forecast.note_held(job->job_id, expected->start);
-                tailfold::note_jobs_ahead(w, expected ? std::optional(expected->start) : std::nullopt);
-                record_plan(job, dec, expected, w, names, ahead[job->part_ptr]++);
+                if (!forecasting) {
+                    ++past_budget;
+                    record_plan(job, dec, std::nullopt, nullptr, names, 0);
+                } else {
+                    const std::int64_t t0 = mono_usec();
+                    const bool held = dec.kind == tailfold::PlanKind::kReserved;
+                    if (held)
+                        blockers.held(job->job_id, r, dec.placement);
+                    tailfold::WaitReason w = blockers.explain(
+                        r, not_before, held ? std::optional(dec.placement.start) : std::nullopt);
+                    tailfold::Request f = r;
+                    f.duration_s = runtime_for(job, learned);
+                    const std::optional<tailfold::Placement> expected = forecast.place(f, not_before, tasks, w);
+                    if (held && expected)
+                        forecast.note_held(job->job_id, expected->start);
+                    tailfold::note_jobs_ahead(w, expected ? std::optional(expected->start) : std::nullopt);
+                    record_plan(job, dec, expected, &w, names, ahead[job->part_ptr]++);
+                    forecast_us += mono_usec() - t0;
+                }
             }
             if (magnetic && started)
                 job_resv_clear_magnetic_flag(job);
@@ -454,10 +476,12 @@ void backfill_pass()
                 break;
             const tailfold::Placement got = allocation_of(job, now, names);
             pass.started(r, got);
-            blockers.started(r, got);
-            tailfold::Request f = r;
-            f.duration_s = runtime_for(job, learned);
-            forecast.started(f, got);
+            if (forecast_us < kForecastBudgetUs) {
+                blockers.started(r, got);
+                tailfold::Request f = r;
+                f.duration_s = runtime_for(job, learned);
+                forecast.started(f, got);
+            }
             go_on = limits.started();  // bf_max_job_start ends the pass
             if (!go_on)
                 why = TfBfExit::kMaxJobStart;
@@ -477,6 +501,9 @@ void backfill_pass()
           "%u over per-pass limits, %ld us",
           queue_len, depth, st.started, st.reserved, limits.skipped(),
           long(mono_usec() - start_us - slept_us));
+    if (past_budget)
+        debug("sched/tailfold: %u jobs past the forecast's budget got the plan's estimate and "
+              "Slurm's reason", past_budget);
     if (tail.starving_held)
         info("sched/tailfold: %u jobs pending longer than bf_starve_age hold planned starts "
              "past bf_reservations (squeue --start shows them)", tail.starving_held);

@@ -144,8 +144,8 @@ void configure_predictions(const tailfold::BackfillParams &p)
     const bool site = slurm_conf.site_factor_plugin &&
                       !strcmp(slurm_conf.site_factor_plugin, "site_factor/tailfold");
     if (!prio && !site) {
-        // bf_estimate=learned is the default: without a learning plugin
-        // the expected starts simply use time limits, as Slurm's do.
+        // bf_estimate=learned alone: without a learning plugin the
+        // expected starts simply use time limits, as Slurm's do.
         if (p.runtime != tailfold::PlanRuntime::kPredicted && p.order != tailfold::BackfillOrder::kShortest)
             return;
         error("%s: bf_runtime=predicted and bf_order=shortest need PriorityType=priority/tailfold or "
