@@ -2,6 +2,8 @@
 // run by `make bench`, never by the tests: speed targets live here.
 #include "src/core/assoc_tree.h"
 #include "src/core/backfill_planner.h"
+#include "src/core/start_forecast.h"
+#include "src/core/wait_reason.h"
 #include "src/core/estimate_store.h"
 #include "src/core/runtime_estimator.h"
 #include "src/core/fair_tree.h"
@@ -150,6 +152,74 @@ BENCHMARK(BM_BackfillPass)
     ->Args({10000, 1})
     ->Args({50000, 1})
     ->Args({10000, 100})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// The same pass as sched/tailfold runs it: beside each decision, the
+// forecast of every job that does not start (src/core/start_forecast) and
+// what it waits for (src/core/wait_reason).
+void BM_BackfillPassWithForecast(benchmark::State &state)
+{
+    const std::uint32_t n_nodes = 1000, cpn = 64;
+    const std::size_t k = std::size_t(state.range(0));
+    const std::uint32_t depth = std::uint32_t(state.range(1));
+    std::mt19937 rng(3);
+    std::uniform_int_distribution<int> end(60, 86400), busy(0, 64);
+    std::vector<std::pair<std::uint32_t, std::int64_t>> running;
+    for (std::uint32_t nd = 0; nd < n_nodes; ++nd)
+        running.push_back({std::uint32_t(std::min(64, busy(rng) + 26)), kNow + end(rng)});
+    std::uniform_int_distribution<int> size(0, 99), lim(1, 48);
+    std::vector<Request> jobs(k);
+    for (auto &r : jobs) {
+        const int s = size(rng);
+        r.cpus = s < 60 ? 1 + s % 16 : s < 90 ? 64 * (1 + s % 4) : 64 * (8 + s % 32);
+        r.duration_s = std::int64_t(lim(rng)) * 1800;
+    }
+    std::size_t placed = 0;
+    for (auto _ : state) {
+        Timeline t(std::vector<NodeCapacity>(n_nodes, NodeCapacity{cpn, 256000, true}), kNow, 86400, 60);
+        for (std::uint32_t nd = 0; nd < n_nodes; ++nd)
+            t.occupy(nd, kNow, running[nd].second, running[nd].first, 0);
+        WaitExplainer why(t);
+        StartForecast forecast(t);
+        BackfillPass pass(t, depth);
+        placed = 0;
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            const Request &r = jobs[i];
+            if (auto nodes = pass.start_now(r)) {
+                Request on = r;
+                on.allowed = std::move(*nodes);
+                const Placement p = *t.fits_at(on, kNow);
+                pass.started(r, p);
+                why.started(r, p);
+                forecast.started(r, p);
+                continue;
+            }
+            const int mode = int(state.range(2));
+            const PlanDecision d = pass.hold(r, kNow, mode == 0);
+            if (mode == 0) {  // an estimate on the plan only
+                placed += d.kind != PlanKind::kNoFit;
+                continue;
+            }
+            const bool held = d.kind == PlanKind::kReserved;
+            if (held)
+                why.held(i, r, d.placement);
+            WaitReason w;
+            if (mode == 1)
+                w = why.explain(r, kNow, held ? std::optional(d.placement.start) : std::nullopt);
+            const std::optional<Placement> e = forecast.place(r, kNow, 1, w);
+            if (held && e)
+                forecast.note_held(i, e->start);
+            placed += e.has_value();
+        }
+    }
+    state.counters["pending"] = double(k);
+    state.counters["forecast"] = double(placed);
+}
+BENCHMARK(BM_BackfillPassWithForecast)
+    ->Args({500, 1, 0})
+    ->Args({500, 1, 2})
+    ->Args({500, 1, 1})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
