@@ -117,30 +117,48 @@ BENCHMARK(BM_PriorityRecalc)->Arg(100000)->Unit(benchmark::kMillisecond);
 // One backfill pass: 1k nodes of 64 CPUs, 80% busy with running jobs that
 // end over the next day, K pending jobs of mixed sizes and limits, the
 // whole queue looked at (bf_max_job_test=0), EASY and depth 100.
+// The pass benchmarks' cluster and queue: 1,000 nodes x 64 CPUs, each
+// partly busy until a random time within a day, and `k` pending jobs of
+// mixed sizes (1-16 CPUs, 1-4 nodes, 8-39 nodes) and limits (30 min to a
+// day), the same for every run.
+struct MixedQueue {
+    static constexpr std::uint32_t kNodes = 1000, kCpn = 64;
+    std::vector<std::pair<std::uint32_t, std::int64_t>> running;  // per node: CPUs busy, until
+    std::vector<Request> jobs;
+
+    explicit MixedQueue(std::size_t k) : jobs(k)
+    {
+        std::mt19937 rng(3);
+        std::uniform_int_distribution<int> end(60, 86400), busy(0, 64);
+        for (std::uint32_t nd = 0; nd < kNodes; ++nd)
+            running.push_back({std::uint32_t(std::min(64, busy(rng) + 26)), kNow + end(rng)});
+        std::uniform_int_distribution<int> size(0, 99), lim(1, 48);
+        for (auto &r : jobs) {
+            const int s = size(rng);
+            r.cpus = s < 60 ? 1 + s % 16 : s < 90 ? 64 * (1 + s % 4) : 64 * (8 + s % 32);
+            r.duration_s = std::int64_t(lim(rng)) * 1800;
+        }
+    }
+
+    Timeline timeline() const
+    {
+        Timeline t(std::vector<NodeCapacity>(kNodes, NodeCapacity{kCpn, 256000, true}), kNow, 86400, 60);
+        for (std::uint32_t nd = 0; nd < kNodes; ++nd)
+            t.occupy(nd, kNow, running[nd].second, running[nd].first, 0);
+        return t;
+    }
+};
+
 void BM_BackfillPass(benchmark::State &state)
 {
-    const std::uint32_t n_nodes = 1000, cpn = 64;
     const std::size_t k = std::size_t(state.range(0));
     const std::uint32_t depth = std::uint32_t(state.range(1));
-    std::mt19937 rng(3);
-    std::uniform_int_distribution<int> end(60, 86400), busy(0, 64);
-    std::vector<std::pair<std::uint32_t, std::int64_t>> running;  // per node: CPUs busy, until
-    for (std::uint32_t nd = 0; nd < n_nodes; ++nd)
-        running.push_back({std::uint32_t(std::min(64, busy(rng) + 26)), kNow + end(rng)});
-    std::uniform_int_distribution<int> size(0, 99), lim(1, 48);
-    std::vector<Request> jobs(k);
-    for (auto &r : jobs) {
-        const int s = size(rng);
-        r.cpus = s < 60 ? 1 + s % 16 : s < 90 ? 64 * (1 + s % 4) : 64 * (8 + s % 32);
-        r.duration_s = std::int64_t(lim(rng)) * 1800;
-    }
+    const MixedQueue q(k);
     std::size_t started = 0, held = 0;
     for (auto _ : state) {
-        Timeline t(std::vector<NodeCapacity>(n_nodes, NodeCapacity{cpn, 256000, true}), kNow, 86400, 60);
-        for (std::uint32_t nd = 0; nd < n_nodes; ++nd)
-            t.occupy(nd, kNow, running[nd].second, running[nd].first, 0);
+        Timeline t = q.timeline();
         PlanStats st;
-        plan_backfill(t, jobs, depth, 0, &st);
+        plan_backfill(t, q.jobs, depth, 0, &st);
         started = st.started;
         held = st.reserved;
     }
@@ -157,29 +175,18 @@ BENCHMARK(BM_BackfillPass)
 
 // The same pass as sched/tailfold runs it: beside each decision, the
 // forecast of every job that does not start (src/core/start_forecast) and
-// what it waits for (src/core/wait_reason).
+// what it waits for (src/core/wait_reason).  Third argument: 0, only the
+// plan's own estimate per waiting job (as before the forecast); 1, the
+// forecast and the reasons; 2, the forecast alone.
 void BM_BackfillPassWithForecast(benchmark::State &state)
 {
-    const std::uint32_t n_nodes = 1000, cpn = 64;
     const std::size_t k = std::size_t(state.range(0));
     const std::uint32_t depth = std::uint32_t(state.range(1));
-    std::mt19937 rng(3);
-    std::uniform_int_distribution<int> end(60, 86400), busy(0, 64);
-    std::vector<std::pair<std::uint32_t, std::int64_t>> running;
-    for (std::uint32_t nd = 0; nd < n_nodes; ++nd)
-        running.push_back({std::uint32_t(std::min(64, busy(rng) + 26)), kNow + end(rng)});
-    std::uniform_int_distribution<int> size(0, 99), lim(1, 48);
-    std::vector<Request> jobs(k);
-    for (auto &r : jobs) {
-        const int s = size(rng);
-        r.cpus = s < 60 ? 1 + s % 16 : s < 90 ? 64 * (1 + s % 4) : 64 * (8 + s % 32);
-        r.duration_s = std::int64_t(lim(rng)) * 1800;
-    }
+    const MixedQueue q(k);
+    const std::vector<Request> &jobs = q.jobs;
     std::size_t placed = 0;
     for (auto _ : state) {
-        Timeline t(std::vector<NodeCapacity>(n_nodes, NodeCapacity{cpn, 256000, true}), kNow, 86400, 60);
-        for (std::uint32_t nd = 0; nd < n_nodes; ++nd)
-            t.occupy(nd, kNow, running[nd].second, running[nd].first, 0);
+        Timeline t = q.timeline();
         WaitExplainer why(t);
         StartForecast forecast(t);
         BackfillPass pass(t, depth);
@@ -220,6 +227,8 @@ BENCHMARK(BM_BackfillPassWithForecast)
     ->Args({500, 1, 0})
     ->Args({500, 1, 2})
     ->Args({500, 1, 1})
+    ->Args({5000, 1, 0})
+    ->Args({5000, 1, 1})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 

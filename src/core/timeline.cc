@@ -14,11 +14,14 @@ Timeline::Timeline(std::vector<NodeCapacity> nodes, std::int64_t now, std::int64
 {
     steps_.resize(nodes_.size());
     now_free_.resize(nodes_.size());
+    std::int64_t total = 0;
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         const bool up = nodes_[i].up;
         now_free_[i] = {up ? std::int64_t(nodes_[i].cpus) : 0, up ? std::int64_t(nodes_[i].mem_mb) : 0};
         steps_[i][now_] = now_free_[i];
+        total += now_free_[i].cpus;
     }
+    usable_cpus_ = CountSteps(now_, total);
 }
 
 std::int64_t Timeline::round_up(std::int64_t t) const
@@ -40,9 +43,16 @@ void Timeline::subtract(std::uint32_t node, std::int64_t start, std::int64_t end
     auto &s = steps_[node];
     split_steps(s, start);
     split_steps(s, end);
+    if (!cpus && mem)
+        memory_only_change_ = true;
     for (auto it = s.find(start); it != s.end() && it->first < end; ++it) {
+        const std::int64_t before = std::max<std::int64_t>(it->second.cpus, 0);
         it->second.cpus -= cpus;
         it->second.mem -= mem;
+        const std::int64_t after = std::max<std::int64_t>(it->second.cpus, 0);
+        const auto next = std::next(it);  // there is one: `end` is a key
+        if (after != before)
+            usable_cpus_.add(it->first, next == s.end() ? end : next->first, after - before);
     }
     if (start == now_) {
         now_free_[node].cpus -= cpus;
@@ -244,17 +254,22 @@ std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_b
 {
     const std::int64_t first = round_up(std::max(not_before, now_));
     // Candidate starts: the first allowed, and every time something frees
-    // up (on a node it may use, or of a licence it holds).
+    // up (on a node it may use, or of a licence it holds).  Every change
+    // of a node's CPUs is a key of usable_cpus_, so its keys stand for
+    // the nodes' unless memory changed alone somewhere.
     std::set<std::int64_t> starts{first};
     auto add_steps = [&](const auto &steps) {
         for (const auto &kv : steps)
             if (kv.first > first && kv.first <= horizon())
                 starts.insert(round_up(kv.first));
     };
+    if (!memory_only_change_)
+        add_steps(usable_cpus_.steps());
     for (std::uint32_t n = 0; n < steps_.size(); ++n) {
         if (!allowed(r, n))
             continue;
-        add_steps(steps_[n]);
+        if (memory_only_change_)
+            add_steps(steps_[n]);
         for (const GresNeed &g : r.gres)
             if (g.gres < gres_steps_.size())
                 add_steps(gres_steps_[g.gres][n].steps());
@@ -262,9 +277,25 @@ std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_b
     for (const auto &l : r.licenses)
         if (l.first < lic_steps_.size())
             add_steps(lic_steps_[l.first].steps());
+    // A start at t is impossible while a step of usable_cpus_ below the
+    // request's CPUs overlaps [t, t + duration): walk those steps beside
+    // the candidates (both in time order) and look at nodes only where
+    // none does.
+    const std::int64_t dur = rounded_duration(r);
+    const auto &total = usable_cpus_.steps();
+    auto short_of = total.begin();
+    auto step_end = [&](std::map<std::int64_t, std::int64_t>::const_iterator it) {
+        const auto next = std::next(it);
+        return next == total.end() ? INT64_MAX : next->first;
+    };
     for (const std::int64_t t : starts) {
         if (t > horizon())
             break;
+        while (short_of != total.end() &&
+               (short_of->second >= std::int64_t(r.cpus) || step_end(short_of) <= t))
+            ++short_of;
+        if (short_of != total.end() && short_of->first < t + dur)
+            continue;
         if (auto p = fits_at(r, t))
             return p;
     }

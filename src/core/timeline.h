@@ -145,6 +145,15 @@ class Timeline {
     // look at "now" that rules out most nodes costs no search.
     std::vector<Free> now_free_;
     std::vector<NodeCapacity> nodes_;
+    // Free CPUs over all nodes over time, each node counted at no less
+    // than 0 (a blocked or oversubscribed node gives nothing): no request
+    // for more fits at any time inside a step below it, which lets
+    // earliest() pass over most candidate starts without a look at any
+    // node.  Its keys are every time a node's free CPUs change.
+    CountSteps usable_cpus_;
+    // A change of memory alone (no CPUs) leaves no key in usable_cpus_:
+    // then earliest() takes its candidates from the nodes, as before.
+    bool memory_only_change_ = false;
     // Per licence: its free count over time.
     std::vector<CountSteps> lic_steps_;
     // Per generic resource, per node: its free count over time (empty: the

@@ -751,3 +751,51 @@ TEST(BackfillPass, ArrayTasksAreHeldAsCopies)
     EXPECT_EQ(pass.held(), 0u);
     EXPECT_EQ(t.free_at(1, kNow + 150).first, 4);
 }
+
+// earliest() against a search of every step of the window, on random
+// plans with oversubscribed, blocked and memory-only changes: the total
+// of free CPUs that lets it pass over candidates must never make it miss
+// the earliest start, nor find one that does not fit.
+TEST(Timeline, EarliestMatchesAFullSearch)
+{
+    std::mt19937 rng(11);
+    for (int round = 0; round < 200; ++round) {
+        const std::int64_t res = 10, window = 2000;
+        Timeline t(nodes(5, 8, 4000), kNow, window, res);
+        std::uniform_int_distribution<int> when(-50, 2100), len(10, 900), cpu(0, 10), node(0, 4),
+            kind(0, 5), memk(0, 4000);
+        for (int k = 0; k < 12; ++k) {
+            const std::int64_t s = kNow + when(rng), e = s + len(rng);
+            const auto n = std::uint32_t(node(rng));
+            switch (kind(rng)) {
+            case 0:
+                t.block(n, s, e);
+                break;
+            case 1:
+                if (round % 2)  // memory alone in half the rounds
+                    t.occupy(n, s, e, 0, std::uint64_t(memk(rng)));
+                break;
+            default:
+                t.occupy(n, s, e, std::uint32_t(cpu(rng)), std::uint64_t(memk(rng)));
+            }
+        }
+        for (int q = 0; q < 10; ++q) {
+            Request r = req(std::uint32_t(1 + cpu(rng) * 3), len(rng));
+            if (q % 2 == 0)
+                r.mem_per_cpu_mb = 500;
+            const std::int64_t nb = kNow + (q * 37) % 400;
+            const std::optional<Placement> a = t.earliest(r, nb);
+            std::optional<std::int64_t> b;
+            for (std::int64_t s = kNow + (nb - kNow + res - 1) / res * res; s <= t.horizon(); s += res) {
+                if (t.fits_at(r, s)) {
+                    b = s;
+                    break;
+                }
+            }
+            ASSERT_EQ(a.has_value(), b.has_value()) << "round " << round << " q " << q;
+            if (a) {
+                EXPECT_EQ(a->start, *b) << "round " << round << " q " << q;
+            }
+        }
+    }
+}
