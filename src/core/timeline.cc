@@ -21,7 +21,9 @@ Timeline::Timeline(std::vector<NodeCapacity> nodes, std::int64_t now, std::int64
         steps_[i][now_] = now_free_[i];
         total += now_free_[i].cpus;
     }
-    usable_cpus_ = CountSteps(now_, total);
+    keep_total_ = nodes_.size() >= kTotalFrom;
+    if (keep_total_)
+        usable_cpus_ = CountSteps(now_, total);
 }
 
 std::int64_t Timeline::round_up(std::int64_t t) const
@@ -45,15 +47,22 @@ void Timeline::subtract(std::uint32_t node, std::int64_t start, std::int64_t end
     split_steps(s, end);
     if (!cpus && mem)
         memory_only_change_ = true;
+    // What the node gives usable_cpus_ changes by the same amount over
+    // runs of its steps (over all of them unless it drops below 0): one
+    // update per run.
+    std::int64_t run_from = start, run_delta = 0;
     for (auto it = s.find(start); it != s.end() && it->first < end; ++it) {
         const std::int64_t before = std::max<std::int64_t>(it->second.cpus, 0);
         it->second.cpus -= cpus;
         it->second.mem -= mem;
-        const std::int64_t after = std::max<std::int64_t>(it->second.cpus, 0);
-        const auto next = std::next(it);  // there is one: `end` is a key
-        if (after != before)
-            usable_cpus_.add(it->first, next == s.end() ? end : next->first, after - before);
+        const std::int64_t delta = keep_total_ ? std::max<std::int64_t>(it->second.cpus, 0) - before : 0;
+        if (delta != run_delta) {
+            usable_cpus_.add(run_from, it->first, run_delta);
+            run_from = it->first;
+            run_delta = delta;
+        }
     }
+    usable_cpus_.add(run_from, end, run_delta);
     if (start == now_) {
         now_free_[node].cpus -= cpus;
         now_free_[node].mem -= mem;
@@ -263,12 +272,13 @@ std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_b
             if (kv.first > first && kv.first <= horizon())
                 starts.insert(round_up(kv.first));
     };
-    if (!memory_only_change_)
+    const bool nodes_steps = !keep_total_ || memory_only_change_;
+    if (keep_total_)
         add_steps(usable_cpus_.steps());
     for (std::uint32_t n = 0; n < steps_.size(); ++n) {
         if (!allowed(r, n))
             continue;
-        if (memory_only_change_)
+        if (nodes_steps)
             add_steps(steps_[n]);
         for (const GresNeed &g : r.gres)
             if (g.gres < gres_steps_.size())
@@ -282,7 +292,7 @@ std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_b
     // the candidates (both in time order) and look at nodes only where
     // none does.
     const std::int64_t dur = rounded_duration(r);
-    const auto &total = usable_cpus_.steps();
+    const auto &total = usable_cpus_.steps();  // empty unless kept: passes over nothing
     auto short_of = total.begin();
     auto step_end = [&](std::map<std::int64_t, std::int64_t>::const_iterator it) {
         const auto next = std::next(it);

@@ -151,8 +151,12 @@ class Timeline {
     // earliest() pass over most candidate starts without a look at any
     // node.  Its keys are every time a node's free CPUs change.
     CountSteps usable_cpus_;
+    // Kept only from this many nodes on: on fewer the nodes' own steps are
+    // as quick to search, and keeping the total would only cost.
+    static constexpr std::size_t kTotalFrom = 16;
+    bool keep_total_ = false;
     // A change of memory alone (no CPUs) leaves no key in usable_cpus_:
-    // then earliest() takes its candidates from the nodes, as before.
+    // then earliest() takes its candidates from the nodes too.
     bool memory_only_change_ = false;
     // Per licence: its free count over time.
     std::vector<CountSteps> lic_steps_;

@@ -761,10 +761,11 @@ TEST(Timeline, EarliestMatchesAFullSearch)
     std::mt19937 rng(11);
     for (int round = 0; round < 200; ++round) {
         const std::int64_t res = 10, window = 2000;
-        Timeline t(nodes(5, 8, 4000), kNow, window, res);
-        std::uniform_int_distribution<int> when(-50, 2100), len(10, 900), cpu(0, 10), node(0, 4),
+        // 16 nodes: the timeline keeps its total of free CPUs from there.
+        Timeline t(nodes(16, 8, 4000), kNow, window, res);
+        std::uniform_int_distribution<int> when(-50, 2100), len(10, 900), cpu(0, 10), node(0, 15),
             kind(0, 5), memk(0, 4000);
-        for (int k = 0; k < 12; ++k) {
+        for (int k = 0; k < 60; ++k) {
             const std::int64_t s = kNow + when(rng), e = s + len(rng);
             const auto n = std::uint32_t(node(rng));
             switch (kind(rng)) {
@@ -780,7 +781,7 @@ TEST(Timeline, EarliestMatchesAFullSearch)
             }
         }
         for (int q = 0; q < 10; ++q) {
-            Request r = req(std::uint32_t(1 + cpu(rng) * 3), len(rng));
+            Request r = req(std::uint32_t(1 + cpu(rng) * 9), len(rng));
             if (q % 2 == 0)
                 r.mem_per_cpu_mb = 500;
             const std::int64_t nb = kNow + (q * 37) % 400;
