@@ -213,7 +213,7 @@ void BM_BackfillPassWithForecast(benchmark::State &state)
                 why.held(i, r, d.placement);
             WaitReason w;
             if (mode == 1)
-                w = why.explain(r, kNow, held ? std::optional(d.placement.start) : std::nullopt);
+                w = why.explain(r, kNow);
             const std::optional<Placement> e = forecast.place(r, kNow, 1, w);
             if (held && e)
                 forecast.note_held(i, e->start);

@@ -35,8 +35,7 @@ bool shares_license(const std::vector<std::pair<std::uint32_t, std::uint32_t>> &
 
 }  // namespace
 
-WaitReason WaitExplainer::explain(const Request &r, std::int64_t not_before,
-                                  std::optional<std::int64_t> planned_start) const
+WaitReason WaitExplainer::explain(const Request &r, std::int64_t not_before) const
 {
     WaitReason w;
     const std::optional<Placement> alone = base_.earliest(r, not_before);
@@ -72,8 +71,7 @@ WaitReason WaitExplainer::explain(const Request &r, std::int64_t not_before,
             return w;
         }
         w.cause = WaitCause::kResources;  // e.g. the select plugin refused it
-        w.free_at = planned_start.value_or(alone->start);
-        w.jobs_ahead = false;
+        w.free_at = alone->start;
         return w;
     }
     w.cause = WaitCause::kResources;
@@ -104,7 +102,6 @@ WaitReason WaitExplainer::explain(const Request &r, std::int64_t not_before,
             w.which = r.gres.front().gres;
         }
     }
-    w.jobs_ahead = planned_start && *planned_start > alone->start;
     return w;
 }
 

@@ -3,8 +3,9 @@
 // The backfill plan gives every job it reaches a start (held, or an
 // estimate); this says what keeps it from starting sooner, so squeue and
 // scontrol can name the blocker instead of a bare "Resources".  It looks
-// at the job against the plan without held starts and estimates (running
-// jobs, reservations, down nodes and the jobs started this pass):
+// at the job against the cluster without held starts and estimates
+// (running jobs to their expected ends as the forecast sees them,
+// reservations, down nodes and the jobs started this pass):
 //   - the job fits there now: a held start of a job ahead blocks it (the
 //     first held start, in priority order, whose nodes or licences the job
 //     would need before it ends);
@@ -42,8 +43,8 @@ struct WaitReason {
     // kResources, kLicense, kGres: when what it needs is free, as far as
     // running jobs go.
     std::int64_t free_at = 0;
-    // Jobs of higher priority are planned first: its planned start is
-    // later than `free_at`.
+    // Jobs of higher priority are planned first: its expected start is
+    // later than `free_at` (note_jobs_ahead).
     bool jobs_ahead = false;
 };
 
@@ -58,17 +59,17 @@ inline void note_jobs_ahead(WaitReason &w, std::optional<std::int64_t> expected)
 
 class WaitExplainer {
   public:
-    // `running`: the plan before any held start (a copy is kept).
+    // `running`: the cluster before any held start (a copy is kept).
     explicit WaitExplainer(const Timeline &running) : base_(running) {}
 
     // A job started this pass, and a held start (in priority order).
     void started(const Request &r, const Placement &p) { base_.reserve(r, p); }
     void held(std::uint64_t tag, const Request &r, const Placement &p);
 
-    // Why a job that did not start, with its planned start (none: no
-    // place in the window), waits.  `not_before` as given to the plan.
-    WaitReason explain(const Request &r, std::int64_t not_before,
-                       std::optional<std::int64_t> planned_start) const;
+    // Why a job that did not start waits.  `not_before` as given to the
+    // plan.  Whether jobs ahead come first is for note_jobs_ahead, with
+    // the job's expected start.
+    WaitReason explain(const Request &r, std::int64_t not_before) const;
 
   private:
     struct Held {

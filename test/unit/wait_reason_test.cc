@@ -81,7 +81,7 @@ TEST(WaitReason, HeldStartNamed)
     const Request mid = req(2, 200);  // 2 free on node 1 now, but the held job needs them
     EXPECT_FALSE(pass.start_now(mid));
     PlanDecision e = pass.hold(mid, kNow);
-    WaitReason w = why.explain(mid, kNow, e.placement.start);
+    WaitReason w = why.explain(mid, kNow);
     EXPECT_EQ(w.cause, WaitCause::kHeldStart);
     EXPECT_EQ(w.held_tag, 42u);
     EXPECT_EQ(w.held_start, h.placement.start);
@@ -97,12 +97,15 @@ TEST(WaitReason, ResourcesAndJobsAhead)
     BackfillPass pass(t, 1);
     PlanDecision h = pass.hold(req(4, 100), kNow);
     why.held(1, req(4, 100), h.placement);
-    WaitReason first = why.explain(req(4, 100), kNow, h.placement.start);
+    WaitReason first = why.explain(req(4, 100), kNow);
+    note_jobs_ahead(first, h.placement.start);
     EXPECT_EQ(first.cause, WaitCause::kResources);
     EXPECT_EQ(first.free_at, kNow + 100);
     EXPECT_FALSE(first.jobs_ahead);
     PlanDecision e = pass.hold(req(4, 50), kNow);
-    WaitReason second = why.explain(req(4, 50), kNow, e.placement.start);
+    WaitReason second = why.explain(req(4, 50), kNow);
+    EXPECT_FALSE(second.jobs_ahead);
+    note_jobs_ahead(second, e.placement.start);
     EXPECT_EQ(second.cause, WaitCause::kResources);
     EXPECT_EQ(second.free_at, kNow + 100);
     EXPECT_TRUE(second.jobs_ahead);
@@ -122,15 +125,15 @@ TEST(WaitReason, LicenseAndGres)
     WaitExplainer why(t);
     Request l = req(1, 50);
     l.licenses = {{lic, 1}};
-    WaitReason wl = why.explain(l, kNow, kNow + 300);
+    WaitReason wl = why.explain(l, kNow);
     EXPECT_EQ(wl.cause, WaitCause::kLicense);
     EXPECT_EQ(wl.which, lic);
     EXPECT_EQ(wl.free_at, kNow + 300);
     Request g = req(1, 50);
     g.gres = {{gpu, 1, 1}};
-    WaitReason wg = why.explain(g, kNow, kNow + 200);
+    WaitReason wg = why.explain(g, kNow);
     EXPECT_EQ(wg.cause, WaitCause::kGres);
     EXPECT_EQ(wg.which, gpu);
     EXPECT_EQ(wg.free_at, kNow + 200);
-    EXPECT_EQ(why.explain(req(16, 50), kNow, std::nullopt).cause, WaitCause::kNoFit);
+    EXPECT_EQ(why.explain(req(16, 50), kNow).cause, WaitCause::kNoFit);
 }

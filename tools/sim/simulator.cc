@@ -432,8 +432,8 @@ class Engine {
                 for (const auto &[node, cpus] : r.placement.nodes)
                     ftl.occupy(node, now, end, cpus, 0);
             }
+            blockers.emplace(ftl);  // running jobs as the forecast sees them
             forecast.emplace(std::move(ftl));
-            blockers.emplace(tl);
         }
         tailfold::BackfillPass pass(tl, s_.backfill.reservations);
         std::vector<std::size_t> still;
@@ -478,7 +478,7 @@ class Engine {
                     tailfold::Request f = r;
                     f.duration_s = forecast_runtime(idx);
                     forecast->started(f, p);
-                    blockers->started(r, p);
+                    blockers->started(f, p);
                 }
                 start(idx, p, now);
             } else {
@@ -492,8 +492,7 @@ class Engine {
                     const bool held = d.kind == tailfold::PlanKind::kReserved;
                     if (held)
                         blockers->held(idx, r, d.placement);
-                    const tailfold::WaitReason w =
-                        blockers->explain(r, now, held ? std::optional(d.placement.start) : std::nullopt);
+                    const tailfold::WaitReason w = blockers->explain(r, now);
                     tailfold::Request f = r;
                     f.duration_s = forecast_runtime(idx);
                     const std::optional<tailfold::Placement> p = forecast->place(f, now, 1, w);

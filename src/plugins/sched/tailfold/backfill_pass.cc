@@ -364,8 +364,10 @@ void backfill_pass()
     const std::uint32_t queue_len = list_count(queue);
     ResourceIndex names;
     tailfold::Timeline timeline = build_timeline(now, p, names);
-    tailfold::WaitExplainer blockers(timeline);
     tailfold::StartForecast forecast = make_forecast(timeline, now, p);
+    // Reasons see running jobs as the forecast does, so "busy until T"
+    // and the expected start agree.
+    tailfold::WaitExplainer blockers(forecast.plan());
     const bool learned = p.estimate == tailfold::ForecastRuntime::kLearned;
     std::unordered_map<const part_record_t *, std::uint32_t> ahead;  // jobs planned so far, per partition
     std::int64_t forecast_us = 0;  // spent on the forecast and reasons this pass
@@ -458,8 +460,7 @@ void backfill_pass()
                     const bool held = dec.kind == tailfold::PlanKind::kReserved;
                     if (held)
                         blockers.held(job->job_id, r, dec.placement);
-                    tailfold::WaitReason w = blockers.explain(
-                        r, not_before, held ? std::optional(dec.placement.start) : std::nullopt);
+                    tailfold::WaitReason w = blockers.explain(r, not_before);
                     tailfold::Request f = r;
                     f.duration_s = runtime_for(job, learned);
                     const std::optional<tailfold::Placement> expected = forecast.place(f, not_before, tasks, w);
@@ -477,9 +478,9 @@ void backfill_pass()
             const tailfold::Placement got = allocation_of(job, now, names);
             pass.started(r, got);
             if (forecast_us < kForecastBudgetUs) {
-                blockers.started(r, got);
                 tailfold::Request f = r;
                 f.duration_s = runtime_for(job, learned);
+                blockers.started(f, got);
                 forecast.started(f, got);
             }
             go_on = limits.started();  // bf_max_job_start ends the pass

@@ -88,7 +88,8 @@ void write_wait_reason(job_record_t *job, const tailfold::WaitReason &w, const R
         text = "Resources, no place within bf_window (" + std::to_string(params().window_min) + " min)";
         break;
     }
-    if (w.jobs_ahead && w.cause != tailfold::WaitCause::kHeldStart && w.cause != tailfold::WaitCause::kNoFit) {
+    if (w.jobs_ahead && ahead && w.cause != tailfold::WaitCause::kHeldStart &&
+        w.cause != tailfold::WaitCause::kNoFit) {
         // Free then, but jobs ahead are planned there first.
         reason = WAIT_PRIORITY;
         text = "Priority, " + std::to_string(ahead) + " jobs of higher priority ahead in partition " + part +
