@@ -49,12 +49,12 @@ struct WaitReason {
 };
 
 // Jobs ahead: a start expected later than what it needs is free (as far
-// as running jobs go) means jobs ahead are planned there first.
+// as running jobs go), or none within the window although it fits there
+// on what running jobs leave, means jobs ahead are planned there first.
 inline void note_jobs_ahead(WaitReason &w, std::optional<std::int64_t> expected)
 {
-    if (expected && (w.cause == WaitCause::kResources || w.cause == WaitCause::kLicense ||
-                     w.cause == WaitCause::kGres))
-        w.jobs_ahead = w.jobs_ahead || *expected > w.free_at;
+    if (w.cause == WaitCause::kResources || w.cause == WaitCause::kLicense || w.cause == WaitCause::kGres)
+        w.jobs_ahead = w.jobs_ahead || !expected || *expected > w.free_at;
 }
 
 class WaitExplainer {

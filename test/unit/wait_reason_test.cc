@@ -105,6 +105,9 @@ TEST(WaitReason, ResourcesAndJobsAhead)
     PlanDecision e = pass.hold(req(4, 50), kNow);
     WaitReason second = why.explain(req(4, 50), kNow);
     EXPECT_FALSE(second.jobs_ahead);
+    WaitReason beyond = second;
+    note_jobs_ahead(beyond, std::nullopt);  // jobs ahead fill the whole window
+    EXPECT_TRUE(beyond.jobs_ahead);
     note_jobs_ahead(second, e.placement.start);
     EXPECT_EQ(second.cause, WaitCause::kResources);
     EXPECT_EQ(second.free_at, kNow + 100);

@@ -97,6 +97,8 @@ void write_wait_reason(job_record_t *job, const tailfold::WaitReason &w, const R
     }
     if (w.cause != tailfold::WaitCause::kHeldStart)
         text += expect;
+    if (!expected && w.cause != tailfold::WaitCause::kNoFit)
+        text += "; no expected start within bf_window (" + std::to_string(params().window_min) + " min)";
     if (job->state_reason == reason && job->state_desc && text == job->state_desc)
         return;
     job->state_reason = reason;
