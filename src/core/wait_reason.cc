@@ -79,28 +79,29 @@ WaitReason WaitExplainer::explain(const Request &r, std::int64_t not_before) con
     // Which of what it asks for is scarce: sooner without its licences
     // means a licence, sooner without its generic resources a generic
     // resource.
-    if (!r.licenses.empty()) {
-        Request no_lic = r;
-        no_lic.licenses.clear();
-        const std::optional<Placement> p = base_.earliest(no_lic, not_before);
-        if (p && p->start < alone->start) {
+    // The earliest start without part of what it asks for, if sooner.
+    auto sooner_without = [&](auto drop) -> std::optional<std::int64_t> {
+        Request less = r;
+        drop(less);
+        const std::optional<Placement> p = base_.earliest(less, not_before);
+        if (p && p->start < alone->start)
+            return p->start;
+        return std::nullopt;
+    };
+    if (!r.licenses.empty())
+        if (const auto t = sooner_without([](Request &q) { q.licenses.clear(); })) {
             w.cause = WaitCause::kLicense;
             w.which = r.licenses.front().first;
             for (const auto &[lic, count] : r.licenses)
-                if (base_.license_free_at(lic, p->start) < std::int64_t(count)) {
+                if (base_.license_free_at(lic, *t) < std::int64_t(count)) {
                     w.which = lic;
                     break;
                 }
         }
-    }
-    if (w.cause == WaitCause::kResources && !r.gres.empty()) {
-        Request no_gres = r;
-        no_gres.gres.clear();
-        const std::optional<Placement> p = base_.earliest(no_gres, not_before);
-        if (p && p->start < alone->start) {
-            w.cause = WaitCause::kGres;
-            w.which = r.gres.front().gres;
-        }
+    if (w.cause == WaitCause::kResources && !r.gres.empty() &&
+        sooner_without([](Request &q) { q.gres.clear(); })) {
+        w.cause = WaitCause::kGres;
+        w.which = r.gres.front().gres;
     }
     return w;
 }
