@@ -140,9 +140,9 @@ struct MixedQueue {
         }
     }
 
-    Timeline timeline() const
+    Timeline timeline(std::int64_t window_s = 86400) const
     {
-        Timeline t(std::vector<NodeCapacity>(kNodes, NodeCapacity{kCpn, 256000, true}), kNow, 86400, 60);
+        Timeline t(std::vector<NodeCapacity>(kNodes, NodeCapacity{kCpn, 256000, true}), kNow, window_s, 60);
         for (std::uint32_t nd = 0; nd < kNodes; ++nd)
             t.occupy(nd, kNow, running[nd].second, running[nd].first, 0);
         return t;
@@ -177,7 +177,9 @@ BENCHMARK(BM_BackfillPass)
 // forecast of every job that does not start (src/core/start_forecast) and
 // what it waits for (src/core/wait_reason).  Third argument: 0, only the
 // plan's own estimate per waiting job (as before the forecast); 1, the
-// forecast and the reasons; 2, the forecast alone.
+// forecast and the reasons; 2, the forecast alone; 3, the forecast and the
+// reasons over ten years (bf_estimate_window's default) beside the plan's
+// day, on a picture of their own, as sched/tailfold draws it.
 void BM_BackfillPassWithForecast(benchmark::State &state)
 {
     const std::size_t k = std::size_t(state.range(0));
@@ -187,8 +189,10 @@ void BM_BackfillPassWithForecast(benchmark::State &state)
     std::size_t placed = 0;
     for (auto _ : state) {
         Timeline t = q.timeline();
-        WaitExplainer why(t);
-        StartForecast forecast(t);
+        const int mode = int(state.range(2));
+        const Timeline ft = mode == 3 ? q.timeline(3650LL * 86400) : t;
+        WaitExplainer why(ft);
+        StartForecast forecast(ft);
         BackfillPass pass(t, depth);
         placed = 0;
         for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -202,7 +206,6 @@ void BM_BackfillPassWithForecast(benchmark::State &state)
                 forecast.started(r, p);
                 continue;
             }
-            const int mode = int(state.range(2));
             const PlanDecision d = pass.hold(r, kNow, mode == 0);
             if (mode == 0) {  // an estimate on the plan only
                 placed += d.kind != PlanKind::kNoFit;
@@ -212,7 +215,7 @@ void BM_BackfillPassWithForecast(benchmark::State &state)
             if (held)
                 why.held(i, r, d.placement);
             WaitReason w;
-            if (mode == 1)
+            if (mode == 1 || mode == 3)
                 w = why.explain(r, kNow);
             const std::optional<Placement> e = forecast.place(r, kNow, 1, w);
             if (held && e)
@@ -227,8 +230,10 @@ BENCHMARK(BM_BackfillPassWithForecast)
     ->Args({500, 1, 0})
     ->Args({500, 1, 2})
     ->Args({500, 1, 1})
+    ->Args({500, 1, 3})
     ->Args({5000, 1, 0})
     ->Args({5000, 1, 1})
+    ->Args({5000, 1, 3})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 

@@ -16,7 +16,10 @@
 //
 //   tailfold-estimates show [--store FILE] [--params TEXT]
 //       For each pending job (from squeue): its limit, the runtime tailfold
-//       expects and where it comes from (limit, history, user-history).
+//       expects (EXPECTED: what the duration boost ranks by and
+//       bf_runtime=predicted plans with; FORECAST: what the expected starts
+//       use with bf_estimate=learned) and where it comes from (limit,
+//       history, user-history).
 //       --params defaults to PriorityParameters from `scontrol show config`.
 //       Names and accounts are escaped (\\ \| \n \t \r, \xNN for other
 //       control bytes and bytes that are not UTF-8), so columns never shift.
@@ -379,8 +382,8 @@ int show(const std::string &store, const std::string &params_text)
         std::cerr << "tailfold-estimates: squeue failed\n";
         return 1;
     }
-    std::printf("%-10s %-10s %-12s %-20s %12s %12s  %s\n", "JOBID", "USER", "ACCOUNT", "NAME", "LIMIT",
-                "EXPECTED", "FROM");
+    std::printf("%-10s %-10s %-12s %-20s %12s %12s %12s  %s\n", "JOBID", "USER", "ACCOUNT", "NAME", "LIMIT",
+                "EXPECTED", "FORECAST", "FROM");
     auto hms = [](double secs) {
         if (secs <= 0)
             return std::string("-");
@@ -406,11 +409,12 @@ int show(const std::string &store, const std::string &params_text)
                       << escape_for_column(j.uid) << "' is not a number; shown with its limit\n";
         const Estimate e = uid_ok ? est.estimate(uid, j.account, j.name, limit > 0 ? limit : 0, p.source,
                                                  p.history_runs)
-                                  : Estimate{limit > 0 ? static_cast<double>(limit) : 0, EstimateOrigin::kLimit};
-        std::printf("%-10s %-10s %-12s %-20s %12s %12s  %s\n", escape_for_column(j.id).c_str(),
+                                  : Estimate{limit > 0 ? static_cast<double>(limit) : 0, limit > 0 ? static_cast<double>(limit) : 0,
+                                             EstimateOrigin::kLimit};
+        std::printf("%-10s %-10s %-12s %-20s %12s %12s %12s  %s\n", escape_for_column(j.id).c_str(),
                     escape_for_column(j.user).c_str(), escape_for_column(j.account).c_str(),
                     escape_for_column(j.name).c_str(), hms(static_cast<double>(limit)).c_str(),
-                    hms(e.seconds).c_str(), to_string(e.origin));
+                    hms(e.seconds).c_str(), hms(e.forecast_seconds).c_str(), to_string(e.origin));
     }
     return 0;
 }

@@ -80,7 +80,7 @@ bool is_own_key(const std::string &key)
         "bf_yield_interval", "bf_yield_sleep", "bf_reservations", "bf_continue", "bf_runtime",
         "bf_max_job_user", "bf_max_job_assoc", "bf_max_job_part", "bf_max_job_user_part",
         "bf_max_job_start", "bf_max_job_array_resv", "bf_order", "bf_starve_age",
-        "bf_estimate",
+        "bf_estimate", "bf_estimate_window",
     };
     for (const char *k : own)
         if (key == k)
@@ -122,6 +122,8 @@ bool parse_backfill_params(const char *text, BackfillParams &out, std::string &e
             return number(1, 86400, p.interval_s);
         if (key == "bf_window")
             return number(1, 43200, p.window_min);
+        if (key == "bf_estimate_window")
+            return number(1, 5256000, p.estimate_window_min);
         if (key == "bf_resolution")
             return number(1, 3600, p.resolution_s);
         if (key == "bf_max_job_test")

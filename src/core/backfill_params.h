@@ -29,10 +29,17 @@
 //   bf_starve_age=T      a job eligible for longer than T (seconds, or with s, m,
 //                        h or d) gets a held start like a top job, past
 //                        bf_reservations (default 0: off)
-//   bf_estimate=E        limit | learned: the runtimes the expected starts that
+//   bf_estimate=E        learned | limit: the runtimes the expected starts that
 //                        squeue --start shows are forecast with
-//                        (start_forecast.h; default limit; learned: a job's
-//                        learned runtime where one is known, else its limit)
+//                        (start_forecast.h; default learned: a job's learned
+//                        runtime carried to its limit where one is known,
+//                        else its limit; limit: as Slurm's own estimates)
+//   bf_estimate_window=M minutes the expected starts look ahead (default
+//                        5256000, ten years: in effect the whole queue;
+//                        never less than bf_window): the forecast places
+//                        jobs beyond the plan's window, so a long queue
+//                        still shows a start for every job (the pass's
+//                        forecast budget bounds the cost)
 #pragma once
 
 #include <cstdint>
@@ -64,7 +71,13 @@ struct BackfillParams {
     std::uint32_t max_job_array_resv = 20;
     BackfillOrder order = BackfillOrder::kPriority;
     std::int64_t starve_age_s = 0;  // 0: off
-    ForecastRuntime estimate = ForecastRuntime::kLimit;
+    ForecastRuntime estimate = ForecastRuntime::kLearned;
+    std::uint32_t estimate_window_min = 5256000;
+    // How far the forecast looks: bf_estimate_window, at least bf_window.
+    std::uint32_t forecast_window_min() const
+    {
+        return estimate_window_min > window_min ? estimate_window_min : window_min;
+    }
 };
 
 // Same contract as parse_duration_params: false with one line naming the

@@ -98,6 +98,18 @@ bool read_entry(json_t *o, RuntimeEstimator::Entry &e, std::string &why)
             return why = "a runtime is not a positive whole number", false;
         e.history.last[i] = json_integer_value(v);
     }
+    // Optional (stores written before limits were kept have none): the
+    // limits those runs had, 0 for none.
+    if (json_t *limits = json_object_get(o, "limits")) {
+        if (!json_is_array(limits) || json_array_size(limits) != json_array_size(last))
+            return why = "limits is not an array of one limit per runtime", false;
+        for (std::size_t i = 0; i < json_array_size(limits); ++i) {
+            json_t *v = json_array_get(limits, i);
+            if (!json_is_integer(v) || json_integer_value(v) < 0)
+                return why = "a limit is not a whole number >= 0", false;
+            e.history.limit[i] = json_integer_value(v);
+        }
+    }
     e.user_level = json_is_true(json_object_get(o, "user"));
     if (!e.user_level)
         return read_text(o, "account", e.account, why) && read_text(o, "name", e.name, why);
@@ -301,6 +313,13 @@ Json build(const RuntimeEstimator &est, std::string &error)
             !b.append(last, json_integer(e.history.last[0]), "last of " + where) ||
             (e.history.last[1] && !b.append(last, json_integer(e.history.last[1]), "last of " + where)))
             return nullptr;
+        if (e.history.limit[0] || (e.history.last[1] && e.history.limit[1])) {
+            json_t *limits = json_array();
+            if (!b.set(o, "limits", limits, where) ||
+                !b.append(limits, json_integer(e.history.limit[0]), "limits of " + where) ||
+                (e.history.last[1] && !b.append(limits, json_integer(e.history.limit[1]), "limits of " + where)))
+                return nullptr;
+        }
     }
     return root;
 }

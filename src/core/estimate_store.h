@@ -5,7 +5,8 @@
 //    "learned_until": <end time: every job that ended then or before was counted>,
 //    "learned_ids": [<job id counted that ended after learned_until>, ...],
 //    "entries": [{"uid": 1000, "account": "physics", "name": "sim",
-//                 "runs": 5, "last": [3600, 3300]},          <- job history
+//                 "runs": 5, "last": [3600, 3300],
+//                 "limits": [7200, 7200]},                   <- job history
 //                {"uid": 1000, "account": "physics", "name_hex": "73696dff",
 //                 "runs": 1, "last": [60]},                  <- name "sim\xff"
 //                {"uid": 1000, "user": true, "runs": 9, "last": [60, 3600]}, ...]}
@@ -14,7 +15,9 @@
 // e.g. sbatch -J $'\xff') they are kept byte for byte as "account_hex" /
 // "name_hex" (two lower-case hex digits a byte) instead, which readers
 // before these fields skip as an entry without a name.  "learned_ids" is
-// optional (absent: none).
+// optional (absent: none), and so is an entry's "limits", the time limits
+// its runs had (0: none; absent in stores written before they were kept:
+// unknown, so the estimate is the runtimes' mean, runtime_estimator.h).
 //
 // Saving writes a temporary file of its own beside PATH (PATH.new.XXXXXX;
 // written by root it gets the directory's owner, file_lock.h), flushes it,

@@ -35,10 +35,27 @@ const std::string &RuntimeEstimator::job_key(std::uint32_t uid, std::string_view
     return key;
 }
 
-void RuntimeEstimator::add_run(RunHistory &h, std::int64_t runtime)
+double RunHistory::carried(std::int64_t limit_s) const
+{
+    const int n = count();
+    double share = 0, slack = 0;
+    for (int i = 0; i < n; ++i) {
+        if (limit[i] <= 0 || last[i] <= 0)
+            return mean();
+        const double run = static_cast<double>(last[i]), lim = static_cast<double>(limit[i]);
+        share += std::min(1.0, run / lim);
+        slack += std::max(0.0, lim - run);
+    }
+    const double lim = static_cast<double>(limit_s);
+    return std::max(lim * share / n, lim - slack / n);
+}
+
+void RuntimeEstimator::add_run(RunHistory &h, std::int64_t runtime, std::int64_t limit)
 {
     h.last[1] = h.last[0];
     h.last[0] = runtime;
+    h.limit[1] = h.limit[0];
+    h.limit[0] = limit > 0 ? limit : 0;
     if (h.runs < UINT32_MAX)
         ++h.runs;
     h.stamp = ++clock_;
@@ -52,8 +69,8 @@ void RuntimeEstimator::record(std::uint32_t uid, std::string_view account,
         return;
     if (hit_limit && limit_s > 0)
         runtime_s = std::max(runtime_s, limit_s);
-    add_run(jobs_[job_key(uid, account, name)], runtime_s);
-    add_run(users_[uid], runtime_s);
+    add_run(jobs_[job_key(uid, account, name)], runtime_s, limit_s);
+    add_run(users_[uid], runtime_s, limit_s);
     evict();
 }
 
@@ -62,13 +79,16 @@ Estimate RuntimeEstimator::estimate(std::uint32_t uid, std::string_view account,
                                     DurationSource source, std::uint32_t history_runs) const
 {
     Estimate e;
-    e.seconds = limit_s > 0 ? static_cast<double>(limit_s) : 0;
+    e.seconds = e.forecast_seconds = limit_s > 0 ? static_cast<double>(limit_s) : 0;
     if (source == DurationSource::kLimit)
         return e;
     auto take = [&](const RunHistory &h, EstimateOrigin o) {
         e.seconds = h.mean();
-        if (limit_s > 0)
+        e.forecast_seconds = e.seconds;
+        if (limit_s > 0) {
             e.seconds = std::min(e.seconds, static_cast<double>(limit_s));
+            e.forecast_seconds = std::min(h.carried(limit_s), static_cast<double>(limit_s));
+        }
         e.origin = o;
     };
     const std::uint32_t need = source == DurationSource::kAuto ? std::max(history_runs, 1u) : 1;

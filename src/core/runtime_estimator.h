@@ -2,10 +2,30 @@
 // finished jobs.  GPL-2.0-or-later.
 //
 // History is kept per (user, account, job name) and per user: the last two
-// runtimes and how many runs were seen.  The estimate is the mean of the
-// last two (as EASY++ does), never above the job's own limit.  A job that
-// hit its limit counts as at least its limit: it might have run longer,
-// and taking a long job for a short one costs far more than the reverse.
+// runtimes, the limits they ran under, and how many runs were seen.  A job
+// that hit its limit counts as at least its limit: it might have run
+// longer, and taking a long job for a short one costs far more than the
+// reverse.  Two estimates come from one history, for two uses:
+//
+//   seconds           the mean of the last two runtimes (as EASY++ does),
+//                     never above the job's own limit: what the duration
+//                     boost ranks jobs by and bf_runtime=predicted plans
+//                     with (its ranking is what the simulator tables judge).
+//   forecast_seconds  what the last two runs say about how the user asks
+//                     for time, carried to this job's limit
+//                     (RunHistory::carried): the share of their limits they
+//                     used (a user who asks for four times what a job takes
+//                     goes on doing so, whatever the limit), or the slack
+//                     they left, limit - runtime (where limits are the
+//                     runtime rounded up, a seconds-long run's share says
+//                     nothing of a long job), the larger of the two, never
+//                     above the limit.  Where limits are exact it is the
+//                     limit; where users overstate, the share follows them.
+//                     What the expected starts of squeue --start use
+//                     (bf_estimate=learned), where being right on average
+//                     is what counts (docs/start-estimates.md has both on
+//                     the shared traces).  Runs whose limits are not known
+//                     (stores from before they were kept) give the mean.
 //
 //   limit    the job's time limit
 //   history  job history, else the user's history, else the limit
@@ -26,23 +46,31 @@
 namespace tailfold {
 
 struct RunHistory {
-    std::int64_t last[2] = {0, 0};  // most recent first; 0 = none
-    std::uint32_t runs = 0;         // runs seen (saturating)
-    std::uint64_t stamp = 0;        // update order, for eviction
+    std::int64_t last[2] = {0, 0};   // most recent first; 0 = none
+    std::int64_t limit[2] = {0, 0};  // the limits they ran under; 0 = none or unknown
+    std::uint32_t runs = 0;          // runs seen (saturating)
+    std::uint64_t stamp = 0;         // update order, for eviction
+    // How many of last[] hold a run.
+    int count() const { return runs >= 2 && last[1] ? 2 : 1; }
     // In double: two runtimes near INT64_MAX (a damaged store) would
     // overflow a signed sum.
     double mean() const
     {
-        return runs >= 2 && last[1] ? (static_cast<double>(last[0]) + static_cast<double>(last[1])) / 2.0
-                                    : static_cast<double>(last[0]);
+        return count() == 2 ? (static_cast<double>(last[0]) + static_cast<double>(last[1])) / 2.0
+                            : static_cast<double>(last[0]);
     }
+    // The runs' share of their limits, or their slack, carried to a job
+    // with limit limit_s (> 0; see the top of this file); mean() when a
+    // run's limit is not known.  Not capped at limit_s.
+    double carried(std::int64_t limit_s) const;
 };
 
 enum class EstimateOrigin { kLimit, kJobHistory, kUserHistory };
 const char *to_string(EstimateOrigin o);
 
 struct Estimate {
-    double seconds = 0;
+    double seconds = 0;           // the mean of the last runs (or the limit)
+    double forecast_seconds = 0;  // carried to the limit (or the limit)
     EstimateOrigin origin = EstimateOrigin::kLimit;
 };
 
@@ -89,7 +117,7 @@ class RuntimeEstimator {
   private:
     // The key of (uid, account, name), written into a per-thread buffer.
     static const std::string &job_key(std::uint32_t uid, std::string_view account, std::string_view name);
-    void add_run(RunHistory &h, std::int64_t runtime);
+    void add_run(RunHistory &h, std::int64_t runtime, std::int64_t limit);
     void evict();
 
     std::uint32_t max_;

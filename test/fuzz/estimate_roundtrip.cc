@@ -1,6 +1,6 @@
 // Fuzz target: an estimate store saved and loaded again gives back the
-// same entries, whatever bytes the job names and accounts hold (Slurm
-// takes any byte but NUL in a job name).  GPL-2.0-or-later.
+// same entries (runtimes, their limits, runs), whatever bytes the job
+// names and accounts hold (Slurm takes any byte but NUL in a job name).  GPL-2.0-or-later.
 #include <fuzzer/FuzzedDataProvider.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,14 +15,15 @@
 
 namespace {
 
-using Row = std::tuple<std::uint32_t, std::string, std::string, bool, std::int64_t, std::int64_t, std::uint32_t>;
+using Row = std::tuple<std::uint32_t, std::string, std::string, bool, std::int64_t, std::int64_t, std::int64_t,
+                       std::int64_t, std::uint32_t>;
 
 std::vector<Row> rows(const tailfold::RuntimeEstimator &est)
 {
     std::vector<Row> out;
     for (const auto &e : est.entries())
         out.emplace_back(e.uid, e.account, e.name, e.user_level, e.history.last[0], e.history.last[1],
-                         e.history.runs);
+                         e.history.limit[0], e.history.limit[1], e.history.runs);
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -119,13 +119,15 @@ chmod +x "$tmp/bin/squeue"
 out=$(PATH="$tmp/bin:$PATH" "$tool" show --store "$tmp/store.json" --params duration_source=history 2>"$tmp/err5")
 rc=$?
 [ $rc = 0 ] || bad "show exited $rc: $(cat "$tmp/err5")"
-# Every job line has the 7 columns JOBID USER ACCOUNT NAME LIMIT EXPECTED FROM.
-n=$(awk 'NR > 1 && NF == 7' <<<"$out" | wc -l)
-[ "$n" = 8 ] && [ "$(wc -l <<<"$out")" = 9 ] || bad "show: want 8 job lines of 7 columns: $out"
-grep -qE '^101 .* sim +1:00:00 +0:03:20  history$' <<<"$out" || bad "show 101: $out"
+# Every job line has the 8 columns JOBID USER ACCOUNT NAME LIMIT EXPECTED
+# FORECAST FROM.  101: runs of 300 and 100 s under 60-minute limits: the
+# mean, 200 s, and a share of 1/18 of the hour it asks for, 200 s too.
+n=$(awk 'NR > 1 && NF == 8' <<<"$out" | wc -l)
+[ "$n" = 8 ] && [ "$(wc -l <<<"$out")" = 9 ] || bad "show: want 8 job lines of 8 columns: $out"
+grep -qE '^101 .* sim +1:00:00 +0:03:20 +0:03:20  history$' <<<"$out" || bad "show 101: $out"
 grep -qF ' a\|b ' <<<"$out" || bad "show 102: $out"
 grep -qF ' line\nbreak ' <<<"$out" || bad "show 103: $out"
-grep -qE '^104 .* \\xff +1:00:00 +0:08:20  history$' <<<"$out" || bad "show 104 (learned as \\xff): $out"
+grep -qE '^104 .* \\xff +1:00:00 +0:08:20 +0:08:20  history$' <<<"$out" || bad "show 104 (learned as \\xff): $out"
 grep -qF ' tab\there\\back ' <<<"$out" || bad "show 108: $out"
 grep -q "job 105: UID 'x' is not a number" "$tmp/err5" || bad "show 105 not named: $(cat "$tmp/err5")"
 grep -q "job 106: limit 'bogus' is not a duration" "$tmp/err5" || bad "show 106 not named"

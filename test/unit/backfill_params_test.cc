@@ -56,9 +56,22 @@ TEST(BackfillParams, BadValuesNameTheKeyAndChangeNothing)
     EXPECT_FALSE(parse_backfill_params("bf_estimate=median", p, err));
     EXPECT_NE(err.find("bf_estimate=median: must be learned or limit"), std::string::npos) << err;
     BackfillParams q;
+    EXPECT_EQ(q.estimate, ForecastRuntime::kLearned);
+    ASSERT_TRUE(parse_backfill_params("bf_estimate=limit", q, err)) << err;
     EXPECT_EQ(q.estimate, ForecastRuntime::kLimit);
     ASSERT_TRUE(parse_backfill_params("bf_estimate=learned", q, err)) << err;
     EXPECT_EQ(q.estimate, ForecastRuntime::kLearned);
+    // The forecast looks ten years ahead unless told, never less than the
+    // plan's window.
+    EXPECT_EQ(q.forecast_window_min(), 5256000u);
+    ASSERT_TRUE(parse_backfill_params("bf_window=2880,bf_estimate_window=60", q, err)) << err;
+    EXPECT_EQ(q.forecast_window_min(), 2880u);
+    ASSERT_TRUE(parse_backfill_params("bf_estimate_window=5256000", q, err)) << err;
+    EXPECT_EQ(q.forecast_window_min(), 5256000u);
+    EXPECT_FALSE(parse_backfill_params("bf_estimate_window=5256001", q, err));
+    EXPECT_NE(err.find("bf_estimate_window=5256001: not a whole number from 1 to 5256000"), std::string::npos) << err;
+    EXPECT_FALSE(parse_backfill_params("bf_estimate_window=0", q, err));
+    EXPECT_EQ(q.forecast_window_min(), 5256000u);  // unchanged by a refused line
     EXPECT_FALSE(parse_backfill_params("bf_continue=yes", p, err));
     EXPECT_FALSE(parse_backfill_params("bf_reservatons=3", p, err));
     EXPECT_NE(err.find("unknown backfill key 'bf_reservatons'"), std::string::npos) << err;

@@ -52,15 +52,71 @@ TEST(Estimator, NeverAboveTheJobsOwnLimit)
     RuntimeEstimator e;
     e.record(1000, "phys", "sim", 5000, 7200, false);
     e.record(1000, "phys", "sim", 5000, 7200, false);
-    EXPECT_EQ(e.estimate(1000, "phys", "sim", 600, DurationSource::kHistory, 2).seconds, 600);
-    EXPECT_EQ(e.estimate(1000, "phys", "sim", 0, DurationSource::kHistory, 2).seconds, 5000);  // no limit
+    Estimate x = e.estimate(1000, "phys", "sim", 600, DurationSource::kHistory, 2);
+    EXPECT_EQ(x.seconds, 600);
+    EXPECT_LE(x.forecast_seconds, 600);
+    x = e.estimate(1000, "phys", "sim", 0, DurationSource::kHistory, 2);  // no limit
+    EXPECT_EQ(x.seconds, 5000);
+    EXPECT_EQ(x.forecast_seconds, 5000);
+    // Runs that overran their limits (OverTimeLimit): the whole limit.
+    e.record(1000, "phys", "long", 9000, 7200, false);
+    EXPECT_EQ(e.estimate(1000, "phys", "long", 600, DurationSource::kHistory, 1).forecast_seconds, 600);
 }
 
 TEST(Estimator, ATimedOutJobCountsAsAtLeastItsLimit)
 {
     RuntimeEstimator e;
     e.record(1000, "phys", "sim", 3590, 3600, true);  // killed at the limit, ended a bit early
-    EXPECT_EQ(e.estimate(1000, "phys", "sim", 7200, DurationSource::kHistory, 1).seconds, 3600);
+    const Estimate x = e.estimate(1000, "phys", "sim", 7200, DurationSource::kHistory, 1);
+    EXPECT_EQ(x.seconds, 3600);
+    // It used all it asked for: asked for more, it is expected to use all.
+    EXPECT_EQ(x.forecast_seconds, 7200);
+}
+
+// The share of their limits the last runs used carries to a job with
+// another limit: 900 and 1800 s of 3600 are 3/8; the slack they left
+// (2250 s on average) is more than a 1800 s limit holds.
+TEST(Estimator, TheShareOfTheLimitCarriesToAnotherLimit)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 900, 3600, false);
+    e.record(1000, "phys", "sim", 1800, 3600, false);
+    EXPECT_DOUBLE_EQ(e.estimate(1000, "phys", "sim", 1800, DurationSource::kHistory, 2).forecast_seconds, 675);
+    EXPECT_DOUBLE_EQ(e.estimate(1000, "phys", "sim", 3600, DurationSource::kHistory, 2).forecast_seconds, 1350);
+}
+
+// Limits rounded up to the minute: 5 s and 50 s of 60 say nothing of a
+// two-hour job's share; the 32.5 s of slack they left carries instead.
+TEST(Estimator, WhereLimitsAreTightTheSlackCarries)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 5, 60, false);
+    e.record(1000, "phys", "sim", 50, 60, false);
+    EXPECT_DOUBLE_EQ(e.estimate(1000, "phys", "sim", 7200, DurationSource::kHistory, 2).forecast_seconds, 7167.5);
+}
+
+// Where every run takes exactly its limit, the estimate is the limit of
+// the job asked about, whatever the limits before: no learned runtime
+// does worse than the limit then.
+TEST(Estimator, ExactLimitsGiveTheLimit)
+{
+    RuntimeEstimator e;
+    for (std::int64_t lim : {60, 86400, 300, 7})
+        e.record(1000, "phys", "sim", lim, lim, false);
+    for (std::int64_t lim : {1, 59, 3600, 1000000})
+        EXPECT_DOUBLE_EQ(e.estimate(1000, "phys", "sim", lim, DurationSource::kHistory, 2).forecast_seconds, double(lim));
+}
+
+// A run without a limit and one with: the limit of the first is unknown,
+// so the mean of the runtimes.
+TEST(Estimator, ARunWithoutALimitGivesTheMean)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 100, 0, false);
+    e.record(1000, "phys", "sim", 300, 3600, false);
+    const Estimate x = e.estimate(1000, "phys", "sim", 3600, DurationSource::kHistory, 2);
+    EXPECT_EQ(x.seconds, 200);
+    EXPECT_EQ(x.forecast_seconds, 200);
 }
 
 TEST(Estimator, FallbackChainJobThenUserThenLimit)
@@ -160,6 +216,11 @@ TEST_F(StoreTest, RoundTrip)
     for (auto src : {DurationSource::kHistory, DurationSource::kAuto}) {
         EXPECT_EQ(b.estimate(1000, "phys", "sim \"quoted\" é", 3600, src, 2).seconds, 200);
         EXPECT_EQ(b.estimate(2000, "chem", "md", 9000, src, 1).seconds, 7000);
+        // The limits came back too: 100 and 300 s of 3600 are 1/18 of
+        // them, so 100 s of an 1800 s limit; the one that ran past its
+        // limit, its whole limit.
+        EXPECT_EQ(b.estimate(1000, "phys", "sim \"quoted\" é", 1800, src, 2).forecast_seconds, 100);
+        EXPECT_EQ(b.estimate(2000, "chem", "md", 9000, src, 1).forecast_seconds, 9000);
         EXPECT_EQ(b.estimate(2000, "x", "y", 9000, DurationSource::kHistory, 1).origin,
                   EstimateOrigin::kUserHistory);
     }
@@ -510,6 +571,21 @@ TEST_F(StoreTest, ABadEntryIsSkippedAndCountedNotTheFile)
     EXPECT_EQ(e.size(), 2u);
     EXPECT_EQ(skipped, 1u);
     EXPECT_EQ(msg, "estimate store: 1 of 3 entries skipped as unreadable (first: entry 1: a job entry lacks name)");
+
+    // "limits", when there, holds one whole number >= 0 per runtime;
+    // absent, the runs' limits are unknown and the estimate is their mean.
+    const std::string limits =
+        "{\"format\": \"tailfold-estimates\", \"version\": 1, \"entries\": ["
+        "{\"uid\": 1, \"account\": \"a\", \"name\": \"n\", \"runs\": 2, \"last\": [60, 120], \"limits\": [600]},"
+        "{\"uid\": 1, \"account\": \"a\", \"name\": \"m\", \"runs\": 1, \"last\": [60], \"limits\": [-1]},"
+        "{\"uid\": 1, \"account\": \"a\", \"name\": \"o\", \"runs\": 1, \"last\": [60], \"limits\": \"600\"},"
+        "{\"uid\": 1, \"account\": \"a\", \"name\": \"p\", \"runs\": 2, \"last\": [60, 120], \"limits\": [600, 1200]},"
+        "{\"uid\": 1, \"account\": \"a\", \"name\": \"q\", \"runs\": 2, \"last\": [60, 120]}]}";
+    ASSERT_EQ(parse_estimates(limits.data(), limits.size(), e, msg, &skipped), LoadResult::kLoaded);
+    EXPECT_EQ(skipped, 3u);
+    EXPECT_EQ(msg, "estimate store: 3 of 5 entries skipped as unreadable (first: entry 0: limits is not an array of one limit per runtime)");
+    EXPECT_EQ(e.estimate(1, "a", "p", 300, DurationSource::kHistory, 1).forecast_seconds, 30);  // a tenth
+    EXPECT_EQ(e.estimate(1, "a", "q", 300, DurationSource::kHistory, 1).forecast_seconds, 90);  // the mean
 }
 
 namespace {

@@ -222,18 +222,19 @@ class Engine {
     // A job's expected runtime, through the memo priority/tailfold keeps
     // (src/core/estimate_memo.h): a pass asks for every pending job, and
     // the answer changes only when its user's history does.
-    double expected_runtime(std::size_t idx) const
+    tailfold::Estimate estimate(std::size_t idx) const
     {
         const SimJob &j = w_.jobs[idx];
         const std::uint32_t id = std::uint32_t(idx + 1);  // job ids start at 1
         tailfold::Estimate e;
         if (memo_.find(id, j.user, j.limit, e))
-            return e.seconds;
+            return e;
         e = est_.estimate(j.user, std::to_string(j.group), std::to_string(j.app), j.limit,
                           s_.prio.duration.source, s_.prio.duration.history_runs);
         memo_.put(id, j.user, j.limit, e);
-        return e.seconds;
+        return e;
     }
+    double expected_runtime(std::size_t idx) const { return estimate(idx).seconds; }
 
     // What the planner assumes a job runs for.
     std::int64_t planned_runtime(std::size_t idx) const
@@ -249,14 +250,15 @@ class Engine {
     }
 
     // What the forecast assumes a job runs for (bf_estimate): its learned
-    // runtime whatever the plan uses, or its limit.
+    // runtime carried to its limit (Estimate::forecast_seconds) whatever
+    // the plan uses, or its limit.
     std::int64_t forecast_runtime(std::size_t idx) const
     {
         const SimJob &j = w_.jobs[idx];
         std::int64_t d = j.limit;
         if (s_.backfill.estimate == tailfold::ForecastRuntime::kLimit)
             return std::max<std::int64_t>(d, 1);
-        const double e = expected_runtime(idx);
+        const double e = estimate(idx).forecast_seconds;
         if (e > 0)
             d = std::min<std::int64_t>(d, static_cast<std::int64_t>(e));
         return std::max<std::int64_t>(d, 1);
@@ -426,7 +428,8 @@ class Engine {
         std::optional<tailfold::StartForecast> forecast;
         std::optional<tailfold::WaitExplainer> blockers;  // what keeps a job back, for the forecast
         if (s_.start_estimates) {
-            tailfold::Timeline ftl(nodes_, now, std::int64_t(s_.backfill.window_min) * 60, s_.backfill.resolution_s);
+            tailfold::Timeline ftl(nodes_, now, std::int64_t(s_.backfill.forecast_window_min()) * 60,
+                                   s_.backfill.resolution_s);
             for (const Running &r : running_) {
                 const std::int64_t end = tailfold::planned_end(now, r.forecast_end, r.limit_end, s_.backfill.resolution_s);
                 for (const auto &[node, cpus] : r.placement.nodes)

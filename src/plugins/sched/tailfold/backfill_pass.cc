@@ -235,13 +235,14 @@ void record_plan(job_record_t *job, const tailfold::PlanDecision &planned,
 tailfold::StartForecast make_forecast(const tailfold::Timeline &plan, time_t now,
                                       const tailfold::BackfillParams &p)
 {
-    const bool learned = p.estimate == tailfold::ForecastRuntime::kLearned;
-    if (learned == (p.runtime == tailfold::PlanRuntime::kPredicted))
+    if (forecast_runtimes(p) == Runtimes::kLimit && plan_runtimes(p) == Runtimes::kLimit &&
+        p.forecast_window_min() == p.window_min)
         return tailfold::StartForecast(plan);
+    // Its own picture: other runtimes, or a longer look ahead.
     tailfold::BackfillParams fp = p;
-    fp.runtime = learned ? tailfold::PlanRuntime::kPredicted : tailfold::PlanRuntime::kLimit;
+    fp.window_min = p.forecast_window_min();
     ResourceIndex same;  // built the same way, so the numbers match the plan's
-    return tailfold::StartForecast(build_timeline(now, fp, same));
+    return tailfold::StartForecast(build_timeline(now, fp, forecast_runtimes(p), same));
 }
 
 // Whether Slurm's per-pass limits (bf_max_job_user, _assoc, _part,
@@ -349,7 +350,6 @@ void backfill_pass()
     if (slurmctld_config.shutdown_time)
         return;
     const tailfold::BackfillParams p = params();
-    const bool predicted = p.runtime == tailfold::PlanRuntime::kPredicted;
     const std::int64_t max_us = std::int64_t(p.max_time_s ? p.max_time_s : p.interval_s) * 1000000;
 
     set_bf_active(true);  // keeps slurmctld from purging the job records we hold
@@ -363,12 +363,11 @@ void backfill_pass()
     sort_job_queue(queue);
     const std::uint32_t queue_len = list_count(queue);
     ResourceIndex names;
-    tailfold::Timeline timeline = build_timeline(now, p, names);
+    tailfold::Timeline timeline = build_timeline(now, p, plan_runtimes(p), names);
     tailfold::StartForecast forecast = make_forecast(timeline, now, p);
     // Reasons see running jobs as the forecast does, so "busy until T"
     // and the expected start agree.
     tailfold::WaitExplainer blockers(forecast.plan());
-    const bool learned = p.estimate == tailfold::ForecastRuntime::kLearned;
     std::unordered_map<const part_record_t *, std::uint32_t> ahead;  // jobs planned so far, per partition
     std::int64_t forecast_us = 0;  // spent on the forecast and reasons this pass
     std::uint32_t past_budget = 0;  // jobs given the plan's estimate instead
@@ -418,7 +417,7 @@ void backfill_pass()
             next = nullptr;
             tailfold::Request r;
             const Runnable can = runnable_now(job, now);
-            if (can == Runnable::kNo || !request_for(job, predicted, names, r) ||
+            if (can == Runnable::kNo || !request_for(job, plan_runtimes(p), names, r) ||
                 !within_look_limits(limits, job, magnetic))
                 break;
             ++tried;
@@ -462,7 +461,7 @@ void backfill_pass()
                         blockers.held(job->job_id, r, dec.placement);
                     tailfold::WaitReason w = blockers.explain(r, not_before);
                     tailfold::Request f = r;
-                    f.duration_s = runtime_for(job, learned);
+                    f.duration_s = runtime_for(job, forecast_runtimes(p));
                     const std::optional<tailfold::Placement> expected = forecast.place(f, not_before, tasks, w);
                     if (held && expected)
                         forecast.note_held(job->job_id, expected->start);
@@ -479,7 +478,7 @@ void backfill_pass()
             pass.started(r, got);
             if (forecast_us < kForecastBudgetUs) {
                 tailfold::Request f = r;
-                f.duration_s = runtime_for(job, learned);
+                f.duration_s = runtime_for(job, forecast_runtimes(p));
                 blockers.started(f, got);
                 forecast.started(f, got);
             }

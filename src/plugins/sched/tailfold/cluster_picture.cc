@@ -32,15 +32,24 @@ std::int64_t limit_seconds(const job_record_t *job)
     return m == NO_VAL || m == INFINITE ? 0 : std::int64_t(m) * 60;
 }
 
+// A job's learned runtime of the kind asked for (0: none known).
+std::int64_t learned_seconds(const job_record_t *job, Runtimes runtimes)
+{
+    if (runtimes == Runtimes::kLimit)
+        return 0;
+    const tailfold::Estimate e = tf_duration::expected_runtime(job);
+    return std::int64_t(runtimes == Runtimes::kForecast ? e.forecast_seconds : e.seconds);
+}
+
 // When a running job is expected to give its resources back: its limit's
-// end, or with bf_runtime=predicted its learned runtime's (the core's
-// planned_end says what happens once it has outlived that).
-time_t expected_end(const job_record_t *job, time_t now, const tailfold::BackfillParams &p)
+// end, or its learned runtime's (the core's planned_end says what happens
+// once it has outlived that).
+time_t expected_end(const job_record_t *job, time_t now, const tailfold::BackfillParams &p, Runtimes runtimes)
 {
     if (IS_JOB_COMPLETING(job))
         return now + 1;  // the epilog is running: back in a moment
-    if (p.runtime == tailfold::PlanRuntime::kPredicted && IS_JOB_RUNNING(job)) {
-        const std::int64_t exp = tf_duration::expected_runtime(job).seconds;
+    if (IS_JOB_RUNNING(job)) {
+        const std::int64_t exp = learned_seconds(job, runtimes);
         if (exp > 0)
             return tailfold::planned_end(now, job->start_time + exp, job->end_time, p.resolution_s);
     }
@@ -72,7 +81,7 @@ bool for_each_license(tf_list list, const NameIndex &index, F &&f)
 // until their expected ends.  What slurmctld counts as used beyond those
 // stays taken over the whole window: the plan never counts on a licence
 // it cannot see come back.
-void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p,
+void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p, Runtimes runtimes,
                   NameIndex &index)
 {
     index.clear();
@@ -97,7 +106,7 @@ void add_licenses(tailfold::Timeline &t, time_t now, const tailfold::BackfillPar
         if (!job->license_list ||
             !(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)))
             continue;
-        const time_t end = expected_end(job, now, p);
+        const time_t end = expected_end(job, now, p, runtimes);
         for_each_license(job->license_list, index, [&](std::uint32_t n, std::uint32_t count) {
             t.use_license(n, now, end, count);
             held[n] += count;
@@ -168,7 +177,8 @@ void for_each_gres_alloc(const job_record_t *job, const NameIndex &index, F &&f)
 // gpu:v100), taken by the running jobs that hold them until their
 // expected ends.  What slurmctld counts as allocated on a node beyond
 // those stays taken over the whole window, as for licences.
-void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p, NameIndex &index)
+void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams &p, Runtimes runtimes,
+              NameIndex &index)
 {
     index.clear();
     // (resource, node) -> what slurmctld counts as allocated there.
@@ -208,7 +218,7 @@ void add_gres(tailfold::Timeline &t, time_t now, const tailfold::BackfillParams 
     while (auto *job = static_cast<job_record_t *>(list_next(it))) {
         if (!(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)))
             continue;
-        const time_t end = expected_end(job, now, p);
+        const time_t end = expected_end(job, now, p, runtimes);
         for_each_gres_alloc(job, index, [&](std::uint32_t n, std::uint32_t g, std::uint32_t count) {
             t.use_gres(g, n, now, end, count);
             unexplained[{g, n}] -= count;
@@ -263,7 +273,7 @@ bool gres_needs(const job_record_t *job, const NameIndex &index, tailfold::Reque
 
 }  // namespace
 
-tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
+tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p, Runtimes runtimes,
                                   ResourceIndex &index)
 {
     const bool with_mem = memory_is_consumable();
@@ -284,7 +294,7 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
         if (!(IS_JOB_RUNNING(job) || IS_JOB_SUSPENDED(job) || IS_JOB_COMPLETING(job)) ||
             !job->job_resrcs)
             continue;
-        const time_t end = expected_end(job, now, p);
+        const time_t end = expected_end(job, now, p, runtimes);
         const job_resources_t *jr = job->job_resrcs;
         int j = 0;
         for (int n = 0; jr->node_bitmap && n < node_record_count; ++n) {
@@ -297,8 +307,8 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
     }
     list_iterator_destroy(it);
 
-    add_licenses(t, now, p, index.licenses);
-    add_gres(t, now, p, index.gres);
+    add_licenses(t, now, p, runtimes, index.licenses);
+    add_gres(t, now, p, runtimes, index.gres);
 
     // Advanced reservations: their nodes and licences are closed to
     // everyone else while they last.  Jobs that run in a reservation are
@@ -318,20 +328,16 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
     return t;
 }
 
-std::int64_t runtime_for(const job_record_t *job, bool learned)
+std::int64_t runtime_for(const job_record_t *job, Runtimes runtimes)
 {
     std::int64_t limit = limit_seconds(job);
-    if (!limit)  // no limit at all: longer than anything planned
-        limit = std::int64_t(params().window_min) * 60 + 1;
-    if (learned) {
-        const std::int64_t exp = tf_duration::expected_runtime(job).seconds;
-        if (exp > 0)
-            return std::min(limit, exp);
-    }
-    return limit;
+    if (!limit)  // no limit at all: longer than anything planned or forecast
+        limit = std::int64_t(params().forecast_window_min()) * 60 + 1;
+    const std::int64_t exp = learned_seconds(job, runtimes);
+    return exp > 0 ? std::min(limit, exp) : limit;
 }
 
-bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
+bool request_for(job_record_t *job, Runtimes runtimes, const ResourceIndex &index,
                  tailfold::Request &r)
 {
     const tf_job_details *d = job->details;
@@ -358,7 +364,7 @@ bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
         else
             r.mem_per_node_mb = d->pn_min_memory;
     }
-    r.duration_s = runtime_for(job, predicted);
+    r.duration_s = runtime_for(job, runtimes);
 
     // The nodes it may use: its partition's, up, not excluded, the ones it
     // requires, with its features, in its reservation.

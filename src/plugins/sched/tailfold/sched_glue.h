@@ -39,25 +39,40 @@ struct ResourceIndex {
     NameIndex licenses, gres;
 };
 
+// The runtimes a picture of the cluster or a request is drawn with: time
+// limits; learned runtimes as the plan uses them (bf_runtime=predicted:
+// the mean of a job's last runs, runtime_estimator.h); or as the forecast
+// of expected starts does (bf_estimate=learned: the last runs carried to
+// the job's limit).
+enum class Runtimes { kLimit, kLearned, kForecast };
+inline Runtimes plan_runtimes(const tailfold::BackfillParams &p)
+{
+    return p.runtime == tailfold::PlanRuntime::kPredicted ? Runtimes::kLearned : Runtimes::kLimit;
+}
+inline Runtimes forecast_runtimes(const tailfold::BackfillParams &p)
+{
+    return p.estimate == tailfold::ForecastRuntime::kLearned ? Runtimes::kForecast : Runtimes::kLimit;
+}
+
 // Nodes by index (node_record_table_ptr order), running jobs to their
 // expected ends, advanced reservations as blocks; licences, taken by
 // running jobs until their expected ends and by reservations while they
 // last (as slurmctld counts them for a job outside the reservation);
 // each node's generic resources, taken by running jobs until their
-// expected ends.
-tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
+// expected ends (by `running`'s runtimes), over p.window_min.
+tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p, Runtimes running,
                                   ResourceIndex &index);
 
 // What a pending job asks for in its current partition (job->part_ptr), or
 // false when it can use no node or asks for a licence or generic resource
-// the cluster does not have.  `predicted`: plan with the learned runtime.
-bool request_for(job_record_t *job, bool predicted, const ResourceIndex &index,
+// the cluster does not have, for `runtimes`' runtime.
+bool request_for(job_record_t *job, Runtimes runtimes, const ResourceIndex &index,
                  tailfold::Request &r);
 
 // How long a job is planned to run: its time limit in its current
-// partition (none: past the window), or with `learned` its learned
-// runtime where one is known and shorter.
-std::int64_t runtime_for(const job_record_t *job, bool learned);
+// partition (none: past the forecast's window), or a learned runtime where
+// one is known and shorter.
+std::int64_t runtime_for(const job_record_t *job, Runtimes runtimes);
 
 // The nodes, CPUs and generic resources a running job holds, as a
 // placement starting now.

@@ -249,11 +249,13 @@ TF_PLUGIN_API int init(void)
         error("%s: cannot start the scheduler threads", plugin_type);
     else
         info("%s: backfill every %us, window %u min, resolution %us, %u reservation(s), "
-             "bf_runtime=%s, bf_order=%s, bf_starve_age=%llds",
+             "bf_runtime=%s, bf_order=%s, bf_starve_age=%llds, expected starts by %s over %u min",
              plugin_type, p.interval_s, p.window_min, p.resolution_s, p.reservations,
              p.runtime == tailfold::PlanRuntime::kPredicted ? "predicted" : "limit",
              p.order == tailfold::BackfillOrder::kShortest ? "shortest" : "priority",
-             static_cast<long long>(p.starve_age_s));
+             static_cast<long long>(p.starve_age_s),
+             p.estimate == tailfold::ForecastRuntime::kLearned ? "learned runtimes" : "limits",
+             p.forecast_window_min());
     return rc;
 }
 

@@ -85,7 +85,8 @@ void write_wait_reason(job_record_t *job, const tailfold::WaitReason &w, const R
         text = "Resources, the nodes it can use are busy until " + clock_text(w.free_at);
         break;
     case tailfold::WaitCause::kNoFit:
-        text = "Resources, no place within bf_window (" + std::to_string(params().window_min) + " min)";
+        text = "Resources, no place within bf_estimate_window (" +
+               std::to_string(params().forecast_window_min()) + " min)";
         break;
     }
     if (w.jobs_ahead && ahead && w.cause != tailfold::WaitCause::kHeldStart &&
@@ -98,7 +99,8 @@ void write_wait_reason(job_record_t *job, const tailfold::WaitReason &w, const R
     if (w.cause != tailfold::WaitCause::kHeldStart)
         text += expect;
     if (!expected && w.cause != tailfold::WaitCause::kNoFit)
-        text += "; no expected start within bf_window (" + std::to_string(params().window_min) + " min)";
+        text += "; no expected start within bf_estimate_window (" +
+                std::to_string(params().forecast_window_min()) + " min)";
     if (job->state_reason == reason && job->state_desc && text == job->state_desc)
         return;
     job->state_reason = reason;
