@@ -75,20 +75,25 @@ const char *not_needed_because(const std::string &key)
 
 bool is_own_key(const std::string &key)
 {
-    static const char *const own[] = {
-        "bf_interval", "bf_window", "bf_resolution", "bf_max_job_test", "bf_max_time",
-        "bf_yield_interval", "bf_yield_sleep", "bf_reservations", "bf_continue", "bf_runtime",
-        "bf_max_job_user", "bf_max_job_assoc", "bf_max_job_part", "bf_max_job_user_part",
-        "bf_max_job_start", "bf_max_job_array_resv", "bf_order", "bf_starve_age",
-        "bf_estimate", "bf_estimate_window",
-    };
-    for (const char *k : own)
+    for (const std::string &k : backfill_keys())
         if (key == k)
             return true;
     return false;
 }
 
 }  // namespace
+
+const std::vector<std::string> &backfill_keys()
+{
+    static const std::vector<std::string> own = {
+        "bf_interval", "bf_window", "bf_resolution", "bf_max_job_test", "bf_max_time",
+        "bf_yield_interval", "bf_yield_sleep", "bf_reservations", "bf_continue", "bf_runtime",
+        "bf_max_job_user", "bf_max_job_assoc", "bf_max_job_part", "bf_max_job_user_part",
+        "bf_max_job_start", "bf_max_job_array_resv", "bf_order", "bf_starve_age",
+        "bf_estimate", "bf_estimate_window",
+    };
+    return own;
+}
 
 bool parse_backfill_params(const char *text, BackfillParams &out, std::string &error,
                            std::vector<std::string> *warnings)

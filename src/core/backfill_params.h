@@ -80,6 +80,10 @@ struct BackfillParams {
     }
 };
 
+// The keys above, which parse_backfill_params reads (tailfold(5) has an
+// entry for each).
+const std::vector<std::string> &backfill_keys();
+
 // Same contract as parse_duration_params: false with one line naming the
 // key on a bad value, and `out` unchanged.  On success, `warnings` (if
 // given) gets one line per key of Slurm's own backfill that tailfold reads

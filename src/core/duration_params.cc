@@ -57,6 +57,16 @@ const char *to_string(DurationScope s)
     return s == DurationScope::kQueue ? "queue" : "owner";
 }
 
+const std::vector<std::string> &duration_keys()
+{
+    static const std::vector<std::string> keys = {
+        "duration_weight", "duration_source", "duration_scale", "duration_min", "duration_max",
+        "duration_history_runs", "duration_store_max", "duration_scope", "duration_batch",
+        "chain_credit",
+    };
+    return keys;
+}
+
 bool parse_duration_params(const char *text, DurationParams &out, std::string &error,
                            std::uint32_t max_weight, bool owner_scope)
 {
@@ -145,10 +155,10 @@ bool parse_duration_params(const char *text, DurationParams &out, std::string &e
             else
                 return bad("must be on or off");
         } else {
-            error = "PriorityParameters: unknown key '" + key + "' (tailfold knows duration_weight, "
-                    "duration_source, duration_scale, duration_min, duration_max, "
-                    "duration_history_runs, duration_store_max, duration_scope, duration_batch, "
-                    "chain_credit)";
+            error = "PriorityParameters: unknown key '" + key + "' (tailfold knows ";
+            for (const std::string &k : duration_keys())
+                error += (&k == &duration_keys().front() ? "" : ", ") + k;
+            error += ")";
             return false;
         }
         return true;

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tailfold {
 
@@ -51,6 +52,10 @@ struct DurationParams {
 // job's site factor as 2^31 (NICE_OFFSET) plus the value in 32 bits, so a
 // larger boost would wrap and give the longest jobs the lowest priority.
 constexpr std::uint32_t kSiteFactorMaxWeight = 0x7fffffff;
+
+// The keys parse_duration_params reads (tailfold(5) has an entry for
+// each).
+const std::vector<std::string> &duration_keys();
 
 // Parses `text` (NULL or empty: all defaults).  On a bad key or value,
 // returns false and sets `error` to one line naming the key and what is
