@@ -381,6 +381,13 @@ void backfill_pass()
 
     while (auto *rec = tail.next(queue, pass.depth_full(), depth)) {
         job_record_t *job = rec->job_ptr;
+        // At SIGTERM slurmctld saves its state only if no thread holds its
+        // locks a moment later: end the pass at once, as stock backfill
+        // does (it checks per job), or the usage of the period is lost.
+        if (go_on && slurmctld_config.shutdown_time) {
+            go_on = false;
+            why = TfBfExit::kStateChanged;
+        }
         if (go_on && mono_usec() - held_since_us >= std::int64_t(p.yield_interval_us)) {
             go_on = yield_locks(p, slept_us);
             if (!go_on)
