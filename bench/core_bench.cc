@@ -237,6 +237,40 @@ BENCHMARK(BM_BackfillPassWithForecast)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
+// The mini-cluster of bench/side_by_side in the core alone: 4 nodes of 4
+// CPUs held by one job for an hour, K pending jobs of 1-16 CPUs with
+// limits of 1 minute to 10 hours, each job's expected start over ten years
+// (bf_estimate_window's default) in priority order, as the forecast of a
+// pass places them.
+void BM_ForecastSmallCluster(benchmark::State &state)
+{
+    const std::size_t k = std::size_t(state.range(0));
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> cpus(1, 16), lim(1, 600);
+    std::vector<Request> jobs(k);
+    for (Request &r : jobs) {
+        r.cpus = std::uint32_t(cpus(rng));
+        r.max_nodes = r.cpus > 4 ? 4 : 2;
+        r.duration_s = std::int64_t(lim(rng)) * 60;
+    }
+    std::size_t placed = 0;
+    std::size_t steps = 0;
+    for (auto _ : state) {
+        Timeline t(std::vector<NodeCapacity>(4, NodeCapacity{4, 16000, true}), kNow, 3650LL * 86400, 60);
+        for (std::uint32_t nd = 0; nd < 4; ++nd)
+            t.occupy(nd, kNow, kNow + 3600, 4, 0);
+        StartForecast forecast(std::move(t));
+        placed = 0;
+        for (const Request &r : jobs)
+            placed += forecast.place(r, kNow).has_value();
+        steps = forecast.plan().step_count();
+    }
+    state.counters["pending"] = double(k);
+    state.counters["placed"] = double(placed);
+    state.counters["steps"] = double(steps);
+}
+BENCHMARK(BM_ForecastSmallCluster)->Arg(5000)->Arg(20000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 // The estimate store at its default bound (100,000 entries): what the
 // glue holds the estimator's lock for at a save (a copy), against what it
 // held it for before (encoding, writing and fsync of the file).

@@ -21,9 +21,7 @@ Timeline::Timeline(std::vector<NodeCapacity> nodes, std::int64_t now, std::int64
         steps_[i][now_] = now_free_[i];
         total += now_free_[i].cpus;
     }
-    keep_total_ = nodes_.size() >= kTotalFrom;
-    if (keep_total_)
-        usable_cpus_ = CountSteps(now_, total);
+    usable_cpus_ = CountSteps(now_, total);
 }
 
 std::int64_t Timeline::round_up(std::int64_t t) const
@@ -55,7 +53,7 @@ void Timeline::subtract(std::uint32_t node, std::int64_t start, std::int64_t end
         const std::int64_t before = std::max<std::int64_t>(it->second.cpus, 0);
         it->second.cpus -= cpus;
         it->second.mem -= mem;
-        const std::int64_t delta = keep_total_ ? std::max<std::int64_t>(it->second.cpus, 0) - before : 0;
+        const std::int64_t delta = std::max<std::int64_t>(it->second.cpus, 0) - before;
         if (delta != run_delta) {
             usable_cpus_.add(run_from, it->first, run_delta);
             run_from = it->first;
@@ -259,55 +257,83 @@ std::optional<Placement> Timeline::fits_at(const Request &r, std::int64_t t) con
     return p;
 }
 
-std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_before) const
+std::int64_t Timeline::next_change(const Request &r, std::int64_t t) const
 {
-    const std::int64_t first = round_up(std::max(not_before, now_));
-    // Candidate starts: the first allowed, and every time something frees
-    // up (on a node it may use, or of a licence it holds).  Every change
-    // of a node's CPUs is a key of usable_cpus_, so its keys stand for
-    // the nodes' unless memory changed alone somewhere.
-    std::set<std::int64_t> starts{first};
-    auto add_steps = [&](const auto &steps) {
-        for (const auto &kv : steps)
-            if (kv.first > first && kv.first <= horizon())
-                starts.insert(round_up(kv.first));
+    std::int64_t next = INT64_MAX;
+    auto after = [&](const auto &steps) {
+        const auto it = steps.upper_bound(t);
+        if (it != steps.end())
+            next = std::min(next, round_up(it->first));
     };
-    const bool nodes_steps = !keep_total_ || memory_only_change_;
-    if (keep_total_)
-        add_steps(usable_cpus_.steps());
+    after(usable_cpus_.steps());
     for (std::uint32_t n = 0; n < steps_.size(); ++n) {
         if (!allowed(r, n))
             continue;
-        if (nodes_steps)
-            add_steps(steps_[n]);
+        if (memory_only_change_)
+            after(steps_[n]);
         for (const GresNeed &g : r.gres)
             if (g.gres < gres_steps_.size())
-                add_steps(gres_steps_[g.gres][n].steps());
+                after(gres_steps_[g.gres][n].steps());
     }
     for (const auto &l : r.licenses)
         if (l.first < lic_steps_.size())
-            add_steps(lic_steps_[l.first].steps());
-    // A start at t is impossible while a step of usable_cpus_ below the
-    // request's CPUs overlaps [t, t + duration): walk those steps beside
-    // the candidates (both in time order) and look at nodes only where
-    // none does.
+            after(lic_steps_[l.first].steps());
+    return next;
+}
+
+std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_before) const
+{
+    if (!r.cpus || r.min_nodes > r.max_nodes || r.duration_s <= 0)
+        return std::nullopt;
     const std::int64_t dur = rounded_duration(r);
-    const auto &total = usable_cpus_.steps();  // empty unless kept: passes over nothing
-    auto short_of = total.begin();
-    auto step_end = [&](std::map<std::int64_t, std::int64_t>::const_iterator it) {
-        const auto next = std::next(it);
-        return next == total.end() ? INT64_MAX : next->first;
-    };
-    for (const std::int64_t t : starts) {
-        if (t > horizon())
+    const std::int64_t need = std::int64_t(r.cpus);
+    // Where nothing of the request's size can start, as far as is known:
+    // the first time the total holds its CPUs at all, and for the longest
+    // duration up to its own.
+    std::map<std::int64_t, std::int64_t> &known = total_fit_from_[r.cpus];
+    const auto at_all_it = known.find(0);
+    const std::int64_t at_all = at_all_it == known.end() ? now_ : at_all_it->second;
+    const auto near_it = known.upper_bound(dur);
+    const std::int64_t for_dur =
+        std::max(at_all, near_it == known.begin() ? now_ : std::prev(near_it)->second);
+    std::int64_t t = round_up(std::max(not_before, now_));
+    // A search that begins at such a bound finds the next one.
+    bool learn_at_all = t <= at_all && for_dur == at_all;
+    bool learn_for_dur = t <= for_dur;
+    t = std::max(t, for_dur);
+    // Runs of usable_cpus_ at or above the request's CPUs: a start is
+    // possible only inside one, at least its duration before its end.
+    const auto &total = usable_cpus_.steps();
+    auto it = std::prev(total.upper_bound(t));  // the step in force at t
+    while (t <= horizon()) {
+        while (it != total.end() && it->second < need)
+            ++it;
+        if (it == total.end())
             break;
-        while (short_of != total.end() &&
-               (short_of->second >= std::int64_t(r.cpus) || step_end(short_of) <= t))
-            ++short_of;
-        if (short_of != total.end() && short_of->first < t + dur)
-            continue;
-        if (auto p = fits_at(r, t))
-            return p;
+        t = std::max(t, round_up(it->first));
+        if (learn_at_all) {
+            known[0] = t;
+            learn_at_all = false;
+        }
+        auto run_end_it = it;
+        while (run_end_it != total.end() && run_end_it->second >= need)
+            ++run_end_it;
+        const std::int64_t run_end = run_end_it == total.end() ? INT64_MAX : run_end_it->first;
+        if (run_end - t >= dur) {
+            if (learn_for_dur) {
+                known[dur] = t;
+                learn_for_dur = false;
+            }
+            // Inside the run, every time something frees up is a
+            // candidate; the nodes (memory, GRES, the spread) decide.
+            for (std::int64_t c = t; c <= horizon() && run_end - c >= dur; c = next_change(r, c))
+                if (auto p = fits_at(r, c))
+                    return p;
+        }
+        if (run_end_it == total.end())
+            break;
+        t = round_up(run_end);
+        it = run_end_it;
     }
     return std::nullopt;
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -147,14 +148,19 @@ class Timeline {
     std::vector<NodeCapacity> nodes_;
     // Free CPUs over all nodes over time, each node counted at no less
     // than 0 (a blocked or oversubscribed node gives nothing): no request
-    // for more fits at any time inside a step below it, which lets
-    // earliest() pass over most candidate starts without a look at any
-    // node.  Its keys are every time a node's free CPUs change.
+    // for more fits at any time inside a step below it, so earliest()
+    // looks at nodes only inside runs of steps at or above the request's
+    // CPUs that last its duration.  Its keys are every time a node's free
+    // CPUs change.
     CountSteps usable_cpus_;
-    // Kept only from this many nodes on: on fewer the nodes' own steps are
-    // as quick to search, and keeping the total would only cost.
-    static constexpr std::size_t kTotalFrom = 16;
-    bool keep_total_ = false;
+    // Nothing ever frees resources in a timeline (occupy, block, reserve
+    // and the licence and GRES uses only take), so the earliest time the
+    // total can hold c CPUs for d seconds only moves later, and is no
+    // sooner than for c CPUs and less time.  Per CPU count, per duration
+    // (0: at all), the earliest such start found so far: a search for a
+    // request of c CPUs may begin at the entry of the longest duration up
+    // to its own.  A cache: copies share nothing.
+    mutable std::unordered_map<std::uint32_t, std::map<std::int64_t, std::int64_t>> total_fit_from_;
     // A change of memory alone (no CPUs) leaves no key in usable_cpus_:
     // then earliest() takes its candidates from the nodes too.
     bool memory_only_change_ = false;
@@ -179,6 +185,11 @@ class Timeline {
     // CPUs node n can give the request over [t, t + dur) (0: none).
     std::int64_t usable_cpus(const Request &r, std::uint32_t n, std::int64_t t,
                              std::int64_t dur) const;
+    // The first time after t at which anything the request uses changes
+    // (a key of usable_cpus_, of the GRES it needs on a node it may use,
+    // of a licence it holds, or of a node's own steps when memory changed
+    // alone somewhere), rounded up to the resolution; INT64_MAX if none.
+    std::int64_t next_change(const Request &r, std::int64_t t) const;
 };
 
 }  // namespace tailfold

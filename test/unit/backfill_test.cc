@@ -800,3 +800,67 @@ TEST(Timeline, EarliestMatchesAFullSearch)
         }
     }
 }
+
+// The same as the plan fills: each request's earliest start is reserved
+// before the next search, requests of a few sizes come back again and
+// again (the searches keep where each size first fits in total), some
+// with a later not_before, some on a copy, on clusters of 4 nodes (fewer
+// than the total pays off for) and 16, with licences and GPUs.
+TEST(Timeline, EarliestMatchesAFullSearchAsThePlanFills)
+{
+    std::mt19937 rng(23);
+    for (int round = 0; round < 60; ++round) {
+        const std::int64_t res = 10, window = 3000;
+        const std::uint32_t n_nodes = round % 2 ? 16 : 4;
+        Timeline t(nodes(n_nodes, 8, 4000), kNow, window, res);
+        const std::uint32_t lic = t.add_license(6);
+        const std::uint32_t gpu = t.add_gres();
+        for (std::uint32_t n = 0; n < n_nodes; n += 2)
+            t.set_gres(gpu, n, 2);
+        std::uniform_int_distribution<int> when(0, 600), len(10, 700), size(0, 5), node(0, int(n_nodes) - 1);
+        for (int k = 0; k < 8; ++k) {
+            const std::int64_t s = kNow + when(rng);
+            t.occupy(std::uint32_t(node(rng)), s, s + len(rng), 3, 500);
+        }
+        // Licences and GPUs taken at times of their own (reservations,
+        // running jobs), so that their ends are starts no CPU change gives.
+        for (int k = 0; k < 3; ++k) {
+            const std::int64_t s = kNow + when(rng) + 3;
+            t.use_license(lic, s, s + len(rng) + 7, 5);
+            t.use_gres(gpu, 0, s + 5, s + len(rng) + 9, 2);
+        }
+        const std::uint32_t sizes[] = {1, 3, 8, 12, 2, 16};
+        const std::int64_t lens[] = {60, 300, 120, 600, 30, 250};
+        for (int q = 0; q < 40; ++q) {
+            const int z = size(rng);
+            Request r = req(std::min<std::uint32_t>(sizes[z], n_nodes * 8), lens[z]);
+            if (q % 7 == 3)
+                r.licenses = {{lic, 2}};
+            if (q % 9 == 4)
+                r.gres = {{gpu, 1, 1}};
+            if (q % 5 == 1)
+                r.mem_per_cpu_mb = 900;
+            const std::int64_t nb = q % 4 == 2 ? kNow + when(rng) : kNow;
+            const Timeline &on = t;
+            const std::optional<Placement> a = on.earliest(r, nb);
+            std::optional<std::int64_t> b;
+            for (std::int64_t s = kNow + (nb - kNow + res - 1) / res * res; s <= t.horizon(); s += res) {
+                if (t.fits_at(r, s)) {
+                    b = s;
+                    break;
+                }
+            }
+            ASSERT_EQ(a.has_value(), b.has_value()) << "round " << round << " q " << q;
+            if (!a)
+                continue;
+            ASSERT_EQ(a->start, *b) << "round " << round << " q " << q;
+            if (q % 6 == 5) {  // a copy finds the same, and is then left alone
+                const Timeline copy = t;
+                const std::optional<Placement> c = copy.earliest(r, nb);
+                ASSERT_TRUE(c.has_value());
+                EXPECT_EQ(c->start, a->start);
+            }
+            t.reserve(r, *a);
+        }
+    }
+}
