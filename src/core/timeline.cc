@@ -21,7 +21,7 @@ Timeline::Timeline(std::vector<NodeCapacity> nodes, std::int64_t now, std::int64
         steps_[i][now_] = now_free_[i];
         total += now_free_[i].cpus;
     }
-    usable_cpus_ = CountSteps(now_, total);
+    usable_cpus_ = LevelSteps(now_, total);
 }
 
 std::int64_t Timeline::round_up(std::int64_t t) const
@@ -142,7 +142,8 @@ bool Timeline::gres_free(const Request &r, std::uint32_t n, std::int64_t t, std:
     return true;
 }
 
-Timeline::Free Timeline::min_free(std::uint32_t node, std::int64_t start, std::int64_t end) const
+Timeline::Free Timeline::min_free(std::uint32_t node, std::int64_t start, std::int64_t end,
+                                  bool until_no_cpu) const
 {
     const auto &s = steps_[node];
     auto it = s.upper_bound(start);
@@ -151,6 +152,8 @@ Timeline::Free Timeline::min_free(std::uint32_t node, std::int64_t start, std::i
     --it;
     Free m = it->second;
     for (++it; it != s.end() && it->first < end; ++it) {
+        if (until_no_cpu && m.cpus <= 0)
+            break;
         m.cpus = std::min(m.cpus, it->second.cpus);
         m.mem = std::min(m.mem, it->second.mem);
     }
@@ -196,7 +199,7 @@ std::int64_t Timeline::usable_cpus(const Request &r, std::uint32_t n, std::int64
 {
     if (!gres_free(r, n, t, t + dur))
         return 0;
-    const Free f = min_free(n, t, t + dur);
+    const Free f = min_free(n, t, t + dur, true);  // no CPU: nothing for any request
     if (r.whole_node)  // all of it or nothing
         return f.cpus >= std::int64_t(nodes_[n].cpus) && f.mem >= std::int64_t(nodes_[n].mem_mb)
                    ? std::int64_t(nodes_[n].cpus)
@@ -265,7 +268,8 @@ std::int64_t Timeline::next_change(const Request &r, std::int64_t t) const
         if (it != steps.end())
             next = std::min(next, round_up(it->first));
     };
-    after(usable_cpus_.steps());
+    if (const LevelSteps::Pos p = usable_cpus_.after(t); !usable_cpus_.is_end(p))
+        next = std::min(next, round_up(usable_cpus_.key(p)));
     for (std::uint32_t n = 0; n < steps_.size(); ++n) {
         if (!allowed(r, n))
             continue;
@@ -303,22 +307,19 @@ std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_b
     t = std::max(t, for_dur);
     // Runs of usable_cpus_ at or above the request's CPUs: a start is
     // possible only inside one, at least its duration before its end.
-    const auto &total = usable_cpus_.steps();
-    auto it = std::prev(total.upper_bound(t));  // the step in force at t
+    const LevelSteps &total = usable_cpus_;
+    LevelSteps::Pos it = total.at_or_before(t);  // the step in force at t
     while (t <= horizon()) {
-        while (it != total.end() && it->second < need)
-            ++it;
-        if (it == total.end())
+        it = total.first_at_least(it, need);
+        if (total.is_end(it))
             break;
-        t = std::max(t, round_up(it->first));
+        t = std::max(t, round_up(total.key(it)));
         if (learn_at_all) {
             known[0] = t;
             learn_at_all = false;
         }
-        auto run_end_it = it;
-        while (run_end_it != total.end() && run_end_it->second >= need)
-            ++run_end_it;
-        const std::int64_t run_end = run_end_it == total.end() ? INT64_MAX : run_end_it->first;
+        const LevelSteps::Pos run_end_it = total.first_below(it, need);
+        const std::int64_t run_end = total.is_end(run_end_it) ? INT64_MAX : total.key(run_end_it);
         if (run_end - t >= dur) {
             if (learn_for_dur) {
                 known[dur] = t;
@@ -330,7 +331,7 @@ std::optional<Placement> Timeline::earliest(const Request &r, std::int64_t not_b
                 if (auto p = fits_at(r, c))
                     return p;
         }
-        if (run_end_it == total.end())
+        if (total.is_end(run_end_it))
             break;
         t = round_up(run_end);
         it = run_end_it;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "count_steps.h"
+#include "level_steps.h"
 
 namespace tailfold {
 
@@ -152,7 +153,7 @@ class Timeline {
     // looks at nodes only inside runs of steps at or above the request's
     // CPUs that last its duration.  Its keys are every time a node's free
     // CPUs change.
-    CountSteps usable_cpus_;
+    LevelSteps usable_cpus_;
     // Nothing ever frees resources in a timeline (occupy, block, reserve
     // and the licence and GRES uses only take), so the earliest time the
     // total can hold c CPUs for d seconds only moves later, and is no
@@ -173,7 +174,11 @@ class Timeline {
 
     void subtract(std::uint32_t node, std::int64_t start, std::int64_t end, std::int64_t cpus,
                   std::int64_t mem);
-    Free min_free(std::uint32_t node, std::int64_t start, std::int64_t end) const;
+    // The least free CPUs and memory of a node over [start, end).  With
+    // `until_no_cpu`, the walk ends at the first step with no CPU free
+    // (what it returns then says only that none is).
+    Free min_free(std::uint32_t node, std::int64_t start, std::int64_t end,
+                  bool until_no_cpu = false) const;
     // Every licence the request holds is free in that count over [t, end).
     bool licenses_free(const Request &r, std::int64_t t, std::int64_t end) const;
     // Every generic resource the request needs on a node is free in its

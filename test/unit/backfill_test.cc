@@ -1,5 +1,7 @@
 // Unit tests: the timeline and the backfill plan.
 #include "src/core/backfill_limits.h"
+#include "src/core/count_steps.h"
+#include "src/core/level_steps.h"
 #include "src/core/backfill_planner.h"
 #include "src/core/gres_need.h"
 #include "src/core/timeline.h"
@@ -862,5 +864,61 @@ TEST(Timeline, EarliestMatchesAFullSearchAsThePlanFills)
             }
             t.reserve(r, *a);
         }
+    }
+}
+
+// LevelSteps (the timeline's total of usable CPUs, kept in blocks) against
+// CountSteps (one map key per step) under the same random changes: the
+// same value at every time, the same keys, and its searches for a level
+// give the first step at or above it, or below it, as a walk of the map.
+TEST(LevelSteps, AgreesWithAStepMapAndFindsLevels)
+{
+    std::mt19937 rng(31);
+    for (int round = 0; round < 20; ++round) {
+        LevelSteps fast(kNow, 40);
+        CountSteps slow(kNow, 40);
+        std::uniform_int_distribution<int> when(-20, 5000), len(1, 800), delta(-9, 9), level(-20, 60);
+        for (int k = 0; k < 1500; ++k) {  // enough keys for many blocks
+            const std::int64_t s = kNow + when(rng), e = s + len(rng);
+            const std::int64_t d = delta(rng);
+            fast.add(s, e, d);
+            slow.add(s, e, d);
+        }
+        ASSERT_EQ(fast.size(), slow.steps().size());
+        for (int q = 0; q < 300; ++q) {
+            const std::int64_t t = kNow + when(rng);
+            ASSERT_EQ(fast.at(t), slow.at(t)) << "t " << t;
+            const std::int64_t lv = level(rng);
+            const auto from = fast.at_or_before(std::max(t, kNow));
+            const auto up = fast.first_at_least(from, lv);
+            const auto down = fast.first_below(from, lv);
+            auto it = std::prev(slow.steps().upper_bound(std::max(t, kNow)));
+            auto want_up = it, want_down = it;
+            while (want_up != slow.steps().end() && want_up->second < lv)
+                ++want_up;
+            while (want_down != slow.steps().end() && want_down->second >= lv)
+                ++want_down;
+            ASSERT_EQ(fast.is_end(up), want_up == slow.steps().end());
+            if (!fast.is_end(up)) {
+                EXPECT_EQ(fast.key(up), want_up->first);
+                EXPECT_EQ(fast.value(up), want_up->second);
+            }
+            ASSERT_EQ(fast.is_end(down), want_down == slow.steps().end());
+            if (!fast.is_end(down))
+                EXPECT_EQ(fast.key(down), want_down->first);
+            const auto nx = fast.after(t);
+            const auto want_nx = slow.steps().upper_bound(t);
+            ASSERT_EQ(fast.is_end(nx), want_nx == slow.steps().end());
+            if (!fast.is_end(nx))
+                EXPECT_EQ(fast.key(nx), want_nx->first);
+        }
+        // Walking every step in order gives the map's steps.
+        auto it = slow.steps().begin();
+        for (auto p = fast.at_or_before(kNow); !fast.is_end(p); p = fast.next(p), ++it) {
+            ASSERT_NE(it, slow.steps().end());
+            EXPECT_EQ(fast.key(p), it->first);
+            EXPECT_EQ(fast.value(p), it->second);
+        }
+        EXPECT_EQ(it, slow.steps().end());
     }
 }
