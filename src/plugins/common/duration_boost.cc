@@ -1,5 +1,6 @@
 // tailfold glue: the duration boost's state in slurmctld.  GPL-2.0-or-later.
 #include "duration_boost.h"
+#include "time_limit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,12 +43,6 @@ const char kStoreName[] = "tailfold_estimates.json";
 std::string store_path()
 {
     return tf_state_file(kStoreName);
-}
-
-// Seconds of a limit in minutes, 0 when there is none.
-std::int64_t limit_seconds(std::uint32_t minutes)
-{
-    return minutes == NO_VAL || minutes == INFINITE || minutes == 0 ? 0 : std::int64_t(minutes) * 60;
 }
 
 }  // namespace
@@ -93,7 +88,7 @@ void refresh_max()
     if (part_list) {
         tf_list_itr it = list_iterator_create(part_list);
         while (void *p = list_next(it))
-            m = std::max(m, limit_seconds(static_cast<part_record_t *>(p)->max_time));
+            m = std::max(m, tf_glue::limit_seconds(static_cast<part_record_t *>(p)->max_time));
         list_iterator_destroy(it);
     }
     std::lock_guard<std::mutex> lk(mu);
@@ -295,7 +290,7 @@ void FinishedJobLearner::look_at(const job_record_t *job)
         return;
     const std::uint64_t evictions = g_est.evictions();
     g_est.record(job->user_id, job->account ? job->account : "", job->name ? job->name : "",
-                 job->end_time - job->start_time, limit_seconds(job->time_limit),
+                 job->end_time - job->start_time, tf_glue::time_limit_seconds(job),
                  base == JOB_TIMEOUT);
     g_dirty = true;
     if (g_est.evictions() != evictions)
@@ -324,9 +319,7 @@ void learn_finished_jobs()
 
 tailfold::Estimate expected_runtime(const job_record_t *job, Lookup use)
 {
-    std::int64_t limit = limit_seconds(job->time_limit);
-    if (!limit && job->part_ptr)
-        limit = limit_seconds(job->part_ptr->max_time);
+    const std::int64_t limit = tf_glue::time_limit_seconds(job);
     std::lock_guard<std::mutex> lk(mu);
     tailfold::Estimate e;
     if (use == Lookup::kMemo && g_memo.find(job->job_id, job->user_id, limit, e))

@@ -9,6 +9,7 @@
 #include "src/core/backfill_planner.h"
 #include "src/core/gres_need.h"
 #include "src/plugins/common/duration_boost.h"
+#include "src/plugins/common/time_limit.h"
 
 
 namespace tf_sched {
@@ -18,18 +19,6 @@ namespace {
 bool memory_is_consumable()
 {
     return slurm_conf.select_type_param & CR_MEMORY;
-}
-
-// Seconds of a job's time limit in its current partition; 0: no limit.
-std::int64_t limit_seconds(const job_record_t *job)
-{
-    std::uint32_t m = job->time_limit;
-    if (m == NO_VAL && job->part_ptr)
-        m = job->part_ptr->max_time;
-    if (job->part_ptr && job->part_ptr->max_time != INFINITE && job->part_ptr->max_time != NO_VAL &&
-        m != NO_VAL && m != INFINITE)
-        m = std::min(m, job->part_ptr->max_time);
-    return m == NO_VAL || m == INFINITE ? 0 : std::int64_t(m) * 60;
 }
 
 // A job's learned runtime of the kind asked for (0: none known).
@@ -330,7 +319,7 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
 
 std::int64_t runtime_for(const job_record_t *job, Runtimes runtimes)
 {
-    std::int64_t limit = limit_seconds(job);
+    std::int64_t limit = tf_glue::time_limit_seconds(job);
     if (!limit)  // no limit at all: longer than anything planned or forecast
         limit = std::int64_t(params().forecast_window_min()) * 60 + 1;
     const std::int64_t exp = learned_seconds(job, runtimes);
