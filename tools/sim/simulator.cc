@@ -491,7 +491,7 @@ class Engine {
                                       tailfold::is_starving(res_.jobs[idx].submit, now, s_.backfill.starve_age_s);
                 const tailfold::PlanDecision d = pass.hold(r, now, false, 1, starving);
                 if (forecast) {
-                    // As sched/tailfold's pass does (backfill_pass.cc).
+                    // As sched/tailfold's pass does (backfill_cycle.cc).
                     const bool held = d.kind == tailfold::PlanKind::kReserved;
                     if (held)
                         blockers->held(idx, r, d.placement);

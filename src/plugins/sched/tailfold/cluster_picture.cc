@@ -301,7 +301,7 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
 
     // Advanced reservations: their nodes and licences are closed to
     // everyone else while they last.  Jobs that run in a reservation are
-    // not planned (see backfill_pass), so blocking them here is always safe.
+    // not planned (see backfill_cycle.cc), so blocking them here is always safe.
     it = list_iterator_create(resv_list);
     while (auto *resv = static_cast<slurmctld_resv_t *>(list_next(it))) {
         if (resv->end_time <= now)

@@ -24,9 +24,10 @@ namespace tf_sched {
 // reconfigure, and a bad value keeps the last good ones).
 tailfold::BackfillParams params();
 
-// One backfill pass.  Takes slurmctld's locks itself (and yields them);
+// One backfill cycle (backfill_cycle.cc; the core's BackfillPass plans
+// it).  Takes slurmctld's locks itself (and yields them);
 // call with none held.
-void backfill_pass();
+void run_backfill_cycle();
 
 // --- cluster_picture.cc: slurmctld's state as the planner sees it.
 // All need the job and node locks (read) and the partition lock (read).

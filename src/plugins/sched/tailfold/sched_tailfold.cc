@@ -3,7 +3,7 @@
 //
 // The wrapper owns two threads, named so per-thread CPU can be read from
 // /proc like stock's "bckfl":
-//   - "tfbackfill" runs a backfill pass (backfill_pass.cc) every
+//   - "tfbackfill" runs a backfill cycle (backfill_cycle.cc) every
 //     bf_interval seconds, and at once when slurmctld reconfigures;
 //   - "tfsched" is the prompt hand-off: when a job ends, stock Slurm leaves
 //     its CPUs idle until its main scheduler's next pass (a 1 s loop, then
@@ -129,7 +129,7 @@ void backfill_cycle(void *)
 {
     if (tf_sched::reads_estimates(tf_sched::params()))
         tf_duration::reload_store_if_changed();
-    tf_sched::backfill_pass();
+    tf_sched::run_backfill_cycle();
     // The pass built its queue and timeline in this thread's malloc arena
     // and freed them; give the pages back, so slurmctld's resident size
     // does not keep the peak of the largest pass between passes.

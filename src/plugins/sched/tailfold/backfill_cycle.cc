@@ -1,4 +1,5 @@
-// sched/tailfold glue: one backfill pass.  GPL-2.0-or-later.
+// sched/tailfold glue: one backfill cycle (sdiag's word for a pass over the
+// queue).  GPL-2.0-or-later.
 //
 // Under slurmctld's locks (conf R, job W, node W, part R, fed R, as its own
 // schedulers take them): build the queue of pending jobs in priority order
@@ -345,7 +346,7 @@ class TailQueue {
 
 }  // namespace
 
-void backfill_pass()
+void run_backfill_cycle()
 {
     if (slurmctld_config.shutdown_time)
         return;
