@@ -256,17 +256,6 @@ bool within_look_limits(tailfold::PassLimits &limits, const job_record_t *job, b
                        reinterpret_cast<std::uintptr_t>(job->part_ptr), !magnetic);
 }
 
-// How many tasks of the job get a held start: 1, or for the pending rest
-// of a job array (one queue record), up to bf_max_job_array_resv of them.
-std::uint32_t tasks_to_hold(const job_record_t *job, const tailfold::BackfillParams &p)
-{
-    const job_array_struct_t *a = job->array_recs;
-    if (!a || job->array_task_id != NO_VAL)
-        return 1;
-    return tailfold::array_tasks_to_hold(a->task_cnt, a->max_run_tasks, a->tot_run_tasks,
-                                         p.max_job_array_resv);
-}
-
 void record_stats(std::int64_t start_us, std::int64_t slept_us, std::uint32_t queue_len,
                   std::uint32_t depth, std::uint32_t tried, std::size_t steps, TfBfExit why)
 {
@@ -346,6 +335,15 @@ class TailQueue {
 
 }  // namespace
 
+std::uint32_t tasks_to_hold(const job_record_t *job, const tailfold::BackfillParams &p)
+{
+    const job_array_struct_t *a = job->array_recs;
+    if (!a || job->array_task_id != NO_VAL)
+        return 1;
+    return tailfold::array_tasks_to_hold(a->task_cnt, a->max_run_tasks, a->tot_run_tasks,
+                                         p.max_job_array_resv);
+}
+
 void run_backfill_cycle()
 {
     if (slurmctld_config.shutdown_time)
@@ -369,6 +367,9 @@ void run_backfill_cycle()
     // Reasons see running jobs as the forecast does, so "busy until T"
     // and the expected start agree.
     tailfold::WaitExplainer blockers(forecast.plan());
+    // Jobs out of the queue (a begin time ahead, dependencies) enter the
+    // forecast in priority order among the queue's.
+    WaitingJobs waiting(now, p, names);
     std::unordered_map<const part_record_t *, std::uint32_t> ahead;  // jobs planned so far, per partition
     std::int64_t forecast_us = 0;  // spent on the forecast and reasons this pass
     std::uint32_t past_budget = 0;  // jobs given the plan's estimate instead
@@ -412,6 +413,11 @@ void run_backfill_cycle()
         apply_record(rec);
         const bool magnetic = job->bit_flags & JOB_MAGNETIC;
         xfree(rec);
+        if (forecast_us < kForecastBudgetUs) {
+            const std::int64_t t0 = mono_usec();
+            waiting.place_down_to(job->priority, forecast, kForecastBudgetUs - forecast_us);
+            forecast_us += mono_usec() - t0;
+        }
         ++depth;
         job->last_sched_eval = now;
         job->bit_flags |= BACKFILL_SCHED;
@@ -501,6 +507,11 @@ void run_backfill_cycle()
     }
     tail.drop();
     FREE_NULL_LIST(queue);
+    // Waiting jobs of lower priority than the whole queue, and those that
+    // wait for a job placed after them.
+    if (why != TfBfExit::kStateChanged && !slurmctld_config.shutdown_time &&
+        forecast_us < kForecastBudgetUs)
+        waiting.place_rest(forecast, kForecastBudgetUs - forecast_us);
     record_stats(start_us, slept_us, queue_len, depth, tried, timeline.step_count(), why);
     unlock_slurmctld(kPassLocks);
     set_bf_active(false);
@@ -509,6 +520,9 @@ void run_backfill_cycle()
           "%u over per-pass limits, %ld us",
           queue_len, depth, st.started, st.reserved, limits.skipped(),
           long(mono_usec() - start_us - slept_us));
+    if (waiting.placed())
+        debug("sched/tailfold: %u jobs waiting for a begin time or other jobs have an expected start",
+              waiting.placed());
     if (past_budget)
         debug("sched/tailfold: %u jobs past the forecast's budget got the plan's estimate and "
               "Slurm's reason", past_budget);

@@ -30,20 +30,6 @@ std::int64_t learned_seconds(const job_record_t *job, Runtimes runtimes)
     return std::int64_t(runtimes == Runtimes::kForecast ? e.forecast_seconds : e.seconds);
 }
 
-// When a running job is expected to give its resources back: its limit's
-// end, or its learned runtime's (the core's planned_end says what happens
-// once it has outlived that).
-time_t expected_end(const job_record_t *job, time_t now, const tailfold::BackfillParams &p, Runtimes runtimes)
-{
-    if (IS_JOB_COMPLETING(job))
-        return now + 1;  // the epilog is running: back in a moment
-    if (IS_JOB_RUNNING(job)) {
-        const std::int64_t exp = learned_seconds(job, runtimes);
-        if (exp > 0)
-            return tailfold::planned_end(now, job->start_time + exp, job->end_time, p.resolution_s);
-    }
-    return job->end_time > now ? job->end_time : now + 1;  // overdue: about to be ended
-}
 
 // Each licence of a job's or reservation's list (licenses_t: `total` is
 // the count it holds) with its number in the timeline; false if one is
@@ -315,6 +301,18 @@ tailfold::Timeline build_timeline(time_t now, const tailfold::BackfillParams &p,
     }
     list_iterator_destroy(it);
     return t;
+}
+
+time_t expected_end(const job_record_t *job, time_t now, const tailfold::BackfillParams &p, Runtimes runtimes)
+{
+    if (IS_JOB_COMPLETING(job))
+        return now + 1;  // the epilog is running: back in a moment
+    if (IS_JOB_RUNNING(job)) {
+        const std::int64_t exp = learned_seconds(job, runtimes);
+        if (exp > 0)
+            return tailfold::planned_end(now, job->start_time + exp, job->end_time, p.resolution_s);
+    }
+    return job->end_time > now ? job->end_time : now + 1;  // overdue: about to be ended
 }
 
 std::int64_t runtime_for(const job_record_t *job, Runtimes runtimes)

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "src/core/backfill_params.h"
+#include "src/core/start_forecast.h"
 #include "src/core/timeline.h"
 #include "src/core/wait_reason.h"
 
@@ -28,6 +29,10 @@ tailfold::BackfillParams params();
 // it).  Takes slurmctld's locks itself (and yields them);
 // call with none held.
 void run_backfill_cycle();
+
+// How many tasks of the job get a held start: 1, or for the pending rest
+// of a job array (one queue record), up to bf_max_job_array_resv of them.
+std::uint32_t tasks_to_hold(const job_record_t *job, const tailfold::BackfillParams &p);
 
 // --- cluster_picture.cc: slurmctld's state as the planner sees it.
 // All need the job and node locks (read) and the partition lock (read).
@@ -75,9 +80,51 @@ bool request_for(job_record_t *job, Runtimes runtimes, const ResourceIndex &inde
 // one is known and shorter.
 std::int64_t runtime_for(const job_record_t *job, Runtimes runtimes);
 
+// When a running job is expected to give its resources back: its limit's
+// end, or its learned runtime's under `runtimes` (the core's planned_end
+// says what happens once it has outlived that).
+time_t expected_end(const job_record_t *job, time_t now, const tailfold::BackfillParams &p,
+                    Runtimes runtimes);
+
 // The nodes, CPUs and generic resources a running job holds, as a
 // placement starting now.
 tailfold::Placement allocation_of(const job_record_t *job, time_t now, const ResourceIndex &index);
+
+// --- later_starts.cc: jobs that may not start yet.
+
+// Expected starts (StartTime) of pending jobs out of the backfill queue
+// because they wait for their begin time or for other jobs; slurmctld's
+// reason (BeginTime, Dependency) stays.  Each is placed in the forecast
+// from the time it may start (src/core/ready_time), in priority order
+// among the queue's jobs: the pass calls place_down_to(P) before it
+// places a job of priority P.  One that waits for a job with no start yet
+// is tried again after the queue (place_rest), once that job has one.
+// Needs the job write lock.
+class WaitingJobs {
+  public:
+    WaitingJobs(time_t now, const tailfold::BackfillParams &p, const ResourceIndex &names);
+    // Each stops after budget_us.
+    void place_down_to(std::uint32_t priority, tailfold::StartForecast &forecast, std::int64_t budget_us);
+    void place_rest(tailfold::StartForecast &forecast, std::int64_t budget_us);
+    std::uint32_t placed() const { return placed_; }
+
+  private:
+    struct Ref {
+        job_record_t *job;
+        std::uint32_t job_id;
+    };
+    enum class Outcome { kPlaced, kNotYet, kGone };
+    bool still_waiting(const Ref &r) const;
+    Outcome place(const Ref &r, tailfold::StartForecast &forecast);
+
+    time_t now_;
+    const tailfold::BackfillParams &p_;
+    const ResourceIndex &names_;
+    std::vector<Ref> jobs_;  // highest priority first
+    std::size_t next_ = 0;   // jobs_ before it are done or in later_
+    std::vector<Ref> later_;
+    std::uint32_t placed_ = 0;
+};
 
 // --- wait_reasons.cc: what a pending job waits for, in its reason.
 
