@@ -7,6 +7,8 @@
 //               -o JobID,UID,Account,JobName,ElapsedRaw,TimelimitRaw,State,End
 //       Needed fields: UID (or User), Account, JobName, ElapsedRaw (or
 //       Elapsed), TimelimitRaw (or Timelimit), State; End orders the runs.
+//       Fields in any order and case, read as tailfold-sim reads them
+//       (src/core/sacct_rows.h, slurm_time.h).
 //       COMPLETED and TIMEOUT jobs are learned, others skipped.  Lines that
 //       make no sense are named (line number, what is wrong) and skipped.
 //       The runs are added to the store (made if missing), which gets the
@@ -44,6 +46,7 @@
 #include "src/core/estimate_store.h"
 #include "src/core/file_lock.h"
 #include "src/core/runtime_estimator.h"
+#include "src/core/sacct_rows.h"
 #include "src/core/text_escape.h"
 
 using namespace tailfold;
@@ -101,61 +104,6 @@ std::string default_store()
     return dir.empty() ? "" : dir + "/tailfold_estimates.json";
 }
 
-std::vector<std::string> split(const std::string &s, char sep)
-{
-    std::vector<std::string> out;
-    std::string cur;
-    std::istringstream in(s);
-    while (std::getline(in, cur, sep))
-        out.push_back(cur);
-    if (!s.empty() && s.back() == sep)
-        out.emplace_back();
-    return out;
-}
-
-// Slurm durations: [days-]hours:minutes:seconds, minutes:seconds, minutes,
-// or UNLIMITED/INVALID/Partition_Limit (-> -1).  Seconds.
-long long slurm_seconds(const std::string &v)
-{
-    if (v.empty() || v == "UNLIMITED" || v == "INVALID" || v == "Partition_Limit" || v == "NOT_SET")
-        return -1;
-    long long days = 0;
-    std::string rest = v;
-    const auto dash = v.find('-');
-    if (dash != std::string::npos) {
-        days = std::stoll(v.substr(0, dash));
-        rest = v.substr(dash + 1);
-    }
-    const auto parts = split(rest, ':');
-    long long h = 0, m = 0, s = 0;
-    if (parts.size() == 3) {
-        h = std::stoll(parts[0]);
-        m = std::stoll(parts[1]);
-        s = std::stoll(parts[2]);
-    } else if (parts.size() == 2) {
-        if (dash != std::string::npos) {  // days-hours:minutes
-            h = std::stoll(parts[0]);
-            m = std::stoll(parts[1]);
-        } else {
-            m = std::stoll(parts[0]);
-            s = std::stoll(parts[1]);
-        }
-    } else if (parts.size() == 1) {
-        if (dash != std::string::npos)
-            h = std::stoll(parts[0]);
-        else
-            m = std::stoll(parts[0]);
-    } else {
-        throw std::invalid_argument("too many ':'");
-    }
-    return ((days * 24 + h) * 60 + m) * 60 + s;
-}
-
-bool all_digits(const std::string &s)
-{
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 int seed(const std::string &store, const std::string &input)
 {
     std::ifstream file;
@@ -168,25 +116,20 @@ int seed(const std::string &store, const std::string &input)
         }
         in = &file;
     }
+    // Fields are looked up by their header names, in any order and case,
+    // and read in Slurm's forms (src/core/sacct_rows.h).
+    SacctLines lines(*in);
     std::string header;
-    if (!std::getline(*in, header)) {
+    if (!lines.next(header)) {
         std::cerr << "tailfold-estimates: " << input << " is empty (want sacct -P output with a header)\n";
         return 1;
     }
-    std::map<std::string, int> col;
-    const auto names = split(header, '|');
-    for (size_t i = 0; i < names.size(); ++i)
-        col[names[i]] = static_cast<int>(i);
-    auto pick = [&](std::initializer_list<const char *> keys) {
-        for (const char *k : keys)
-            if (col.count(k))
-                return col[k];
-        return -1;
-    };
-    const int c_uid = pick({"UID"}), c_user = pick({"User"}), c_acct = pick({"Account"}),
-              c_name = pick({"JobName"}), c_elapsed_raw = pick({"ElapsedRaw"}),
-              c_elapsed = pick({"Elapsed"}), c_limit_raw = pick({"TimelimitRaw"}),
-              c_limit = pick({"Timelimit"}), c_state = pick({"State"}), c_end = pick({"End"});
+    SacctHeader names;
+    names.parse(header);
+    const int c_uid = names.find({"UID"}), c_user = names.find({"User"}), c_acct = names.find({"Account"}),
+              c_name = names.find({"JobName"}), c_elapsed = names.find({"ElapsedRaw", "Elapsed"}),
+              c_limit = names.find({"TimelimitRaw", "Timelimit"}), c_state = names.find({"State"}),
+              c_end = names.find({"End"});
     std::string missing;
     if (c_uid < 0 && c_user < 0)
         missing += " UID (or User)";
@@ -194,9 +137,9 @@ int seed(const std::string &store, const std::string &input)
         missing += " Account";
     if (c_name < 0)
         missing += " JobName";
-    if (c_elapsed_raw < 0 && c_elapsed < 0)
+    if (c_elapsed < 0)
         missing += " ElapsedRaw (or Elapsed)";
-    if (c_limit_raw < 0 && c_limit < 0)
+    if (c_limit < 0)
         missing += " TimelimitRaw (or Timelimit)";
     if (c_state < 0)
         missing += " State";
@@ -211,70 +154,72 @@ int seed(const std::string &store, const std::string &input)
         std::string end;
         std::uint32_t uid;
         std::string acct, name;
-        long long elapsed, limit;
+        std::int64_t elapsed, limit;
         bool timeout;
     };
     std::vector<Run> runs;
-    std::string line;
-    long lineno = 1, skipped = 0, bad = 0;
+    std::string line, why;
+    long skipped = 0, bad = 0;
     std::map<std::string, std::uint32_t> uid_of;
-    while (std::getline(*in, line)) {
-        ++lineno;
-        if (line.empty())
-            continue;
-        const auto f = split(line, '|');
-        auto complain = [&](const std::string &why) {
+    SacctRow f;
+    while (lines.next(line)) {
+        auto complain = [&](const std::string &what) {
             if (++bad <= 20)
-                std::cerr << "tailfold-estimates: " << input << ":" << lineno << ": " << why
+                std::cerr << "tailfold-estimates: " << input << ":" << lines.line_number() << ": " << what
                           << "; line skipped\n";
         };
-        if (f.size() != names.size()) {
-            complain("has " + std::to_string(f.size()) + " fields, the header " + std::to_string(names.size()));
+        if (!f.parse(line, names, why)) {
+            complain(why);
             continue;
         }
-        const std::string state = f[c_state].substr(0, f[c_state].find(' '));
+        const std::string state = f.state(c_state);
         if (state != "COMPLETED" && state != "TIMEOUT") {
             ++skipped;
             continue;
         }
         Run r;
-        try {
-            if (c_uid >= 0) {
-                if (!all_digits(f[c_uid]))
-                    throw std::invalid_argument("UID '" + f[c_uid] + "' is not a number");
-                r.uid = static_cast<std::uint32_t>(std::stoul(f[c_uid]));
-            } else {
-                const std::string &u = f[c_user];
-                if (!uid_of.count(u)) {
-                    struct passwd *pw = getpwnam(u.c_str());
-                    if (!pw)
-                        throw std::invalid_argument("user '" + u + "' is unknown here");
-                    uid_of[u] = pw->pw_uid;
+        if (c_uid >= 0) {
+            std::uint64_t uid;
+            if (!f.number(c_uid, UINT32_MAX, uid, why)) {
+                complain(why);
+                continue;
+            }
+            r.uid = static_cast<std::uint32_t>(uid);
+        } else {
+            const std::string &u = f.text(c_user);
+            if (!uid_of.count(u)) {
+                struct passwd *pw = getpwnam(u.c_str());
+                if (!pw) {
+                    complain("user '" + u + "' is unknown here");
+                    continue;
                 }
-                r.uid = uid_of[u];
+                uid_of[u] = pw->pw_uid;
             }
-            r.elapsed = c_elapsed_raw >= 0 ? (all_digits(f[c_elapsed_raw]) ? std::stoll(f[c_elapsed_raw]) : -2)
-                                           : slurm_seconds(f[c_elapsed]);
-            if (r.elapsed < 0)
-                throw std::invalid_argument("elapsed time is not a duration");
-            if (c_limit_raw >= 0) {
-                const std::string &v = f[c_limit_raw];
-                r.limit = all_digits(v) ? std::stoll(v) * 60 : slurm_seconds(v);
-            } else {
-                r.limit = slurm_seconds(f[c_limit]);
-            }
-        } catch (const std::out_of_range &) {
-            complain("a number is out of range");
-            continue;
-        } catch (const std::exception &e) {
-            complain(e.what());
+            r.uid = uid_of[u];
+        }
+        if (!f.elapsed(c_elapsed, r.elapsed, why)) {
+            complain(why);
             continue;
         }
-        r.acct = f[c_acct];
-        r.name = f[c_name];
+        switch (f.limit(c_limit, r.limit, why)) {
+        case SlurmValue::kValue:
+            break;
+        case SlurmValue::kNone:  // UNLIMITED, Partition_Limit: learned without a limit
+            r.limit = 0;
+            break;
+        case SlurmValue::kBad:
+            complain(why);
+            continue;
+        }
+        r.acct = f.text(c_acct);
+        r.name = f.text(c_name);
         r.timeout = state == "TIMEOUT";
-        r.end = c_end >= 0 ? f[c_end] : "";
+        r.end = f.text(c_end);
         runs.push_back(std::move(r));
+    }
+    if (lines.failed()) {
+        std::cerr << "tailfold-estimates: cannot read " << input << "\n";
+        return 1;
     }
     if (bad > 20)
         std::cerr << "tailfold-estimates: ... " << bad - 20 << " more lines skipped\n";
@@ -393,18 +338,14 @@ int show(const std::string &store, const std::string &params_text)
         return std::string(b);
     };
     for (const Pending &j : parse_squeue(q)) {
-        long long limit = -1;
-        try {
-            limit = slurm_seconds(j.limit);
-        } catch (const std::exception &) {
+        std::int64_t limit = -1;
+        if (parse_slurm_limit(j.limit, limit) == SlurmValue::kBad)
             std::cerr << "tailfold-estimates: job " << escape_for_column(j.id) << ": limit '"
                       << escape_for_column(j.limit) << "' is not a duration; shown without\n";
-        }
-        std::uint32_t uid = 0;
-        const bool uid_ok = all_digits(j.uid) && j.uid.size() <= 10 && std::stoull(j.uid) <= UINT32_MAX;
-        if (uid_ok)
-            uid = static_cast<std::uint32_t>(std::stoull(j.uid));
-        else
+        std::uint64_t uid64 = 0;
+        const bool uid_ok = parse_slurm_count(j.uid, UINT32_MAX, uid64);
+        const std::uint32_t uid = static_cast<std::uint32_t>(uid64);
+        if (!uid_ok)
             std::cerr << "tailfold-estimates: job " << escape_for_column(j.id) << ": UID '"
                       << escape_for_column(j.uid) << "' is not a number; shown with its limit\n";
         const Estimate e = uid_ok ? est.estimate(uid, j.account, j.name, limit > 0 ? limit : 0, p.source,

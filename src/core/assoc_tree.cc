@@ -1,7 +1,18 @@
 // tailfold core: the association tree.  GPL-2.0-or-later.
 #include "assoc_tree.h"
 
+#include <algorithm>
+
 namespace tailfold {
+
+long double usage_norm(long double usage_raw, long double root_usage_raw)
+{
+    if (root_usage_raw == 0)
+        return 0;
+    // Capped: after a shorter half-life is configured, old usage can exceed
+    // what the new one allows.
+    return std::min(usage_raw / root_usage_raw, 1.0L);
+}
 
 std::uint32_t AssocTree::add(const AssocNode &node, std::uint32_t fs_parent)
 {

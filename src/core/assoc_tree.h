@@ -63,4 +63,8 @@ struct AssocFairShare {
     double fs_factor = 0;         // users: the fair-share factor
 };
 
+// An association's usage over the root's, at most 1: both algorithms
+// (Fair Tree, fair_tree.h; classic, fair_share_classic.h) start from it.
+long double usage_norm(long double usage_raw, long double root_usage_raw);
+
 }  // namespace tailfold

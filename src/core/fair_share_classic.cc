@@ -1,4 +1,4 @@
-// tailfold core: the classic (non Fair Tree) fair-share factor.  GPL-2.0-or-later.
+// tailfold core: classic (non Fair Tree) fair share.  GPL-2.0-or-later.
 #include "fair_share_classic.h"
 
 #include <cmath>
@@ -14,12 +14,6 @@ double classic_fair_share_factor(long double usage_efctv, double shares_norm, do
     const double u = usage_efctv < 0 ? 0.0 : static_cast<double>(usage_efctv);
     return std::exp2(-(u / shares_norm) / dampening);
 }
-
-}  // namespace tailfold
-
-#include "fair_tree.h"  // usage_norm
-
-namespace tailfold {
 
 long double classic_usage_efctv(const AssocNode &a, long double ua, long double parent_ue,
                                 bool parent_is_root)

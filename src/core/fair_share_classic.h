@@ -1,4 +1,5 @@
-// tailfold core: the classic (non Fair Tree) fair-share factor.  GPL-2.0-or-later.
+// tailfold core: classic (non Fair Tree) fair share: the factor and the
+// effective usage it is computed from.  GPL-2.0-or-later.
 //
 // From Slurm's priority_multifactor documentation: F = 2^(-(U/S)/d), where U
 // is the association's effective usage, S its normalised shares and d the
@@ -6,20 +7,17 @@
 // Tree is off, so it must exist from the first release.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
+#include "assoc_tree.h"
+
 namespace tailfold {
 
 // Returns the factor in [0,1].  No shares (S <= 0) gives 0: an association
 // that was granted nothing has no claim.  A dampening factor below 1 is
 // treated as 1 (Slurm's documented minimum).
 double classic_fair_share_factor(long double usage_efctv, double shares_norm, double dampening);
-
-}  // namespace tailfold
-
-#include <vector>
-
-#include "assoc_tree.h"
-
-namespace tailfold {
 
 // Classic effective usage (Slurm's classic_fair_share page):
 //   UE = UA + (UE_parent - UA) * S_child / S_all_siblings

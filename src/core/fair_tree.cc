@@ -7,15 +7,6 @@
 
 namespace tailfold {
 
-long double usage_norm(long double usage_raw, long double root_usage_raw)
-{
-    if (root_usage_raw == 0)
-        return 0;
-    // Capped: after a shorter half-life is configured, old usage can exceed
-    // what the new one allows.
-    return std::min(usage_raw / root_usage_raw, 1.0L);
-}
-
 void FairTree::rank(const AssocTree &tree, std::uint32_t user_count,
                     std::vector<AssocFairShare> &out)
 {

@@ -58,7 +58,4 @@ class FairTree {
     std::uint32_t rank_ = 0, next_ = 0, users_ = 1;
 };
 
-// Per-association figures both algorithms share.
-long double usage_norm(long double usage_raw, long double root_usage_raw);
-
 }  // namespace tailfold

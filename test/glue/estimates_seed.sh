@@ -27,7 +27,7 @@ out=$("$tool" seed --store "$tmp/store.json" "$tmp/sacct.txt" 2>"$tmp/err")
 rc=$?
 [ $rc = 0 ] || bad "seed exited $rc"
 grep -q "learned 5 runs (1 not COMPLETED/TIMEOUT, 3 bad lines skipped)" <<<"$out" || bad "summary: $out"
-grep -q "sacct.txt:7: elapsed time is not a duration" "$tmp/err" || bad "line 7 not named: $(cat "$tmp/err")"
+grep -q "sacct.txt:7: ElapsedRaw 'abc' is not a number" "$tmp/err" || bad "line 7 not named: $(cat "$tmp/err")"
 grep -q "sacct.txt:8: has 7 fields, the header 8" "$tmp/err" || bad "line 8 not named"
 grep -q "sacct.txt:9: UID 'x' is not a number" "$tmp/err" || bad "line 9 not named"
 python3 - "$tmp/store.json" <<'PY' || fail=1
@@ -46,6 +46,12 @@ PY
 # Seeding again adds to the store.
 "$tool" seed --store "$tmp/store.json" "$tmp/sacct.txt" >/dev/null 2>&1
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); e=[x for x in d["entries"] if x.get("name")=="sim"][0]; assert e["runs"]==6, e' "$tmp/store.json" || bad "second seed did not add"
+# Durations in Slurm's forms (Elapsed, Timelimit), field names in another
+# case (sacct -o takes any), CRLF line ends: read as sacct -P's raw fields.
+printf 'jobid|uid|account|jobname|elapsed|timelimit|state|end\r\n1|3000|bio|aln|1-00:00:05|2-00:00:00|COMPLETED|2026-01-01T10:00:00\r\n2|3000|bio|aln|05:00|UNLIMITED|COMPLETED|2026-01-02T10:00:00\r\n' > "$tmp/forms.txt"
+"$tool" seed --store "$tmp/forms.json" "$tmp/forms.txt" >"$tmp/out7" 2>&1 || bad "Slurm's time forms: $(cat "$tmp/out7")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); e=[x for x in d["entries"] if x.get("name")=="aln"][0]; assert e["last"]==[300, 86405] and e["limits"]==[0, 172800], e' "$tmp/forms.json" ||
+    bad "Slurm's time forms: $(cat "$tmp/forms.json")"
 # A header without the needed fields is refused, naming them.
 printf 'JobID|State\n1|COMPLETED\n' > "$tmp/thin.txt"
 "$tool" seed --store "$tmp/other.json" "$tmp/thin.txt" 2>"$tmp/err2" && bad "thin header accepted"
@@ -101,7 +107,7 @@ ls "$tmp" | grep -q '\.new' && bad "temporary files left: $(ls "$tmp")"
 # limit from squeue is named, not a crash.  squeue is a stand-in here.
 printf 'JobID|UID|Account|JobName|ElapsedRaw|TimelimitRaw|State|End\n30|1000|physics|\377|500|60|COMPLETED|2026-01-05T10:00:00\n31|1000|physics|big|99999999999999999999|60|COMPLETED|2026-01-05T10:00:00\n' > "$tmp/odd.txt"
 "$tool" seed --store "$tmp/store.json" "$tmp/odd.txt" >/dev/null 2>"$tmp/err4" || bad "seed of a \\xff name: $(cat "$tmp/err4")"
-grep -q "odd.txt:3: a number is out of range" "$tmp/err4" || bad "seed: a 20-digit runtime: $(cat "$tmp/err4")"
+grep -q "odd.txt:3: ElapsedRaw '99999999999999999999' is out of range" "$tmp/err4" || bad "seed: a 20-digit runtime: $(cat "$tmp/err4")"
 mkdir -p "$tmp/bin"
 cat > "$tmp/bin/squeue" <<'SQ'
 #!/bin/sh

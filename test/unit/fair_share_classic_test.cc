@@ -101,3 +101,13 @@ TEST(ClassicUsage, AccountPassWalksParentsFirst)
     EXPECT_DOUBLE_EQ(static_cast<double>(out[s].usage_efctv), 0.2);
     EXPECT_EQ(out[u].usage_efctv, 123);
 }
+
+TEST(ClassicFairShare, UsageNormIsAShareOfTheRootsAtMostOne)
+{
+    // Both algorithms start from it (assoc_tree.h): U / U_root, capped at 1
+    // (old usage can exceed the root's after a shorter half-life), 0 when
+    // the root has none.
+    EXPECT_EQ(tailfold::usage_norm(50.0L, 200.0L), 0.25L);
+    EXPECT_EQ(tailfold::usage_norm(300.0L, 200.0L), 1.0L);
+    EXPECT_EQ(tailfold::usage_norm(5.0L, 0.0L), 0.0L);
+}

@@ -26,12 +26,15 @@
 //   errors.  Job steps (123.batch; -X leaves them out) are skipped too.
 // - A line that makes no sense (wrong field count, a number that is not
 //   one, a bad date) is reported with file:line and why, and skipped.
+// Lines, fields and Slurm's time forms are read by src/core/sacct_rows.h,
+// as tailfold-estimates reads them.
 #pragma once
 
 #include <cstdint>
 #include <iosfwd>
 #include <string>
 
+#include "src/core/sacct_rows.h"
 #include "workload.h"
 
 namespace tfsim {
@@ -40,7 +43,7 @@ namespace tfsim {
 struct SacctColumns {
     int job_id = -1, submit = -1, start = -1, elapsed = -1, timelimit = -1, alloc_cpus = -1, req_cpus = -1,
         uid = -1, gid = -1, state = -1, name = -1;
-    std::size_t count = 0;  // fields in the header
+    tailfold::SacctHeader header;  // the names, for reading the fields and naming them
 };
 
 // The header line.  False with `why` naming the missing fields.
@@ -58,9 +61,6 @@ enum class SacctLine {
 // makes it relative); `name` gets the JobName field when there is one.
 SacctLine parse_sacct_line(const std::string &line, const SacctColumns &cols, SimJob &job, std::string &name,
                            std::string &why);
-
-// "2026-01-01T10:00:00" in local time -> epoch seconds.  False if not a date.
-bool parse_slurm_time(const std::string &text, std::int64_t &epoch);
 
 // What read_sacct skipped without calling it an error.
 struct SacctSkipped {

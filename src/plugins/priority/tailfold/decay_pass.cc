@@ -7,15 +7,15 @@
 // is Slurm 22.05.8's, so that factors and sshare agree with it.
 //
 // The end of the last pass is kept in StateSaveLocation/priority_last_decay_ran
-// (two 64-bit big-endian times: last pass, last reset, the layout
-// priority/multifactor uses too, so a site can switch plugins either way
-// without usage decaying twice or running jobs being charged twice).
+// (its format, the one priority/multifactor uses too, is
+// src/core/decay_state_file.h; here only its reading and writing).
 #include "prio_glue.h"
 
 #include <atomic>
 #include <string>
 #include <type_traits>
 
+#include "src/core/decay_state_file.h"
 #include "src/plugins/common/agent.h"
 #include "src/plugins/common/duration_boost.h"
 
@@ -37,20 +37,6 @@ std::string state_path()
     return tf_state_file(kStateName);
 }
 
-std::uint64_t be64(const unsigned char *p)
-{
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-void put_be64(unsigned char *p, std::uint64_t v)
-{
-    for (int i = 7; i >= 0; --i, v >>= 8)
-        p[i] = v & 0xff;
-}
-
 // A damaged file: one error line naming it and what is wrong, and a start
 // as if it were missing (no decay in the first pass, so usage is never
 // decayed over a made-up interval).  It is kept aside rather than
@@ -68,7 +54,7 @@ void read_state()
     if (path.empty())
         return;
     std::string bytes, why;
-    switch (read_state_file(path, 16, bytes, why)) {
+    switch (read_state_file(path, tailfold::kDecayStateBytes, bytes, why)) {
     case StateRead::kMissing:
         info("priority/tailfold: no %s yet (first start)", path.c_str());
         return;
@@ -78,18 +64,12 @@ void read_state()
     case StateRead::kRead:
         break;
     }
-    if (bytes.size() != 16) {
-        state_damaged(path, "is damaged (" + std::to_string(bytes.size()) + " bytes, want 16)");
+    tailfold::DecayState st;
+    if (!tailfold::decode_decay_state(bytes, time(NULL), st, why)) {
+        state_damaged(path, why);
         return;
     }
-    const auto *buf = reinterpret_cast<const unsigned char *>(bytes.data());
-    const time_t now = time(NULL);
-    const time_t last = static_cast<time_t>(be64(buf)), reset = static_cast<time_t>(be64(buf + 8));
-    if (last < 0 || last > now + 3600 || reset < 0 || reset > now + 3600) {
-        state_damaged(path, "is damaged (holds times that make no sense: " + std::to_string(last) +
-                                ", " + std::to_string(reset) + ")");
-        return;
-    }
+    const time_t last = static_cast<time_t>(st.last_decay), reset = static_cast<time_t>(st.last_reset);
     g_last_ran = last;
     g_last_reset = reset;
     info("priority/tailfold: last decay at %ld, last usage reset at %ld (from %s)", (long)last,
@@ -101,10 +81,10 @@ void write_state()
     const std::string path = state_path();
     if (path.empty())
         return;
-    unsigned char buf[16];
-    put_be64(buf, static_cast<std::uint64_t>(g_last_ran.load()));
-    put_be64(buf + 8, static_cast<std::uint64_t>(g_last_reset));
-    (void)write_state_file(path, std::string(reinterpret_cast<const char *>(buf), sizeof(buf)));
+    tailfold::DecayState st;
+    st.last_decay = g_last_ran.load();
+    st.last_reset = g_last_reset;
+    (void)write_state_file(path, tailfold::encode_decay_state(st));
 }
 
 void maybe_reset(time_t now)

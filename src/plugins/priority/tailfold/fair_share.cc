@@ -1,8 +1,10 @@
 // priority/tailfold glue: the association tree -> Fair Tree or classic fair
-// share -> the association records that sshare and the factors read.
+// share -> the association records that sshare and the factors read, and
+// the fair-share factor of a job's association.
 // GPL-2.0-or-later.
 #include "prio_glue.h"
 
+#include "src/core/fair_share_classic.h"
 #include "src/core/fair_tree.h"
 
 namespace tf_prio {
@@ -104,6 +106,31 @@ void classic_assoc_usage(slurmdb_assoc_rec_t *a)
     a->usage->usage_norm = norm;
     a->usage->usage_efctv = tailfold::classic_usage_efctv(
         node_of(a), norm, parent ? parent->usage->usage_efctv : 0, parent == assoc_mgr_root_assoc);
+}
+
+double job_fairshare(const job_record_t *job)
+{
+    slurmdb_assoc_rec_t *assoc = job->assoc_ptr;
+    if (!assoc || !assoc->usage || !cfg.calc_fairshare)
+        return 0;
+    if (cfg.settings.has(tailfold::kFairTree))
+        return assoc->usage->fs_factor;
+    // Classic: the fair-share association is the first with its own shares.
+    slurmdb_assoc_rec_t *fs = assoc;
+    if (assoc->shares_raw == SLURMDB_FS_USE_PARENT && assoc->usage->fs_assoc_ptr)
+        fs = assoc->usage->fs_assoc_ptr;
+    if (fuzzy_equal(fs->usage->usage_efctv, NO_VAL))
+        classic_assoc_usage(fs);
+    return classic_factor(fs->usage->usage_efctv, fs->usage->shares_norm);
+}
+
+double classic_factor(long double usage_efctv, long double shares_norm)
+{
+    if (fuzzy_equal(usage_efctv, NO_VAL))  // not computed yet
+        return 0.0;
+    // The core takes a dampening factor below 1 (slurm.conf's 0: unset) as 1.
+    return tailfold::classic_fair_share_factor(usage_efctv, static_cast<double>(shares_norm),
+                                               slurm_conf.fs_dampening_factor);
 }
 
 namespace {

@@ -13,30 +13,6 @@ using tailfold::JobPriority;
 using tailfold::PartitionFacts;
 using tailfold::WeightedFactors;
 
-double job_fairshare(const job_record_t *job)
-{
-    slurmdb_assoc_rec_t *assoc = job->assoc_ptr;
-    if (!assoc || !assoc->usage || !cfg.calc_fairshare)
-        return 0;
-    if (cfg.settings.has(tailfold::kFairTree))
-        return assoc->usage->fs_factor;
-    // Classic: the fair-share association is the first with its own shares.
-    slurmdb_assoc_rec_t *fs = assoc;
-    if (assoc->shares_raw == SLURMDB_FS_USE_PARENT && assoc->usage->fs_assoc_ptr)
-        fs = assoc->usage->fs_assoc_ptr;
-    if (fuzzy_equal(fs->usage->usage_efctv, NO_VAL))
-        classic_assoc_usage(fs);
-    return classic_factor(fs->usage->usage_efctv, fs->usage->shares_norm);
-}
-
-double classic_factor(long double usage_efctv, long double shares_norm)
-{
-    if (fuzzy_equal(usage_efctv, NO_VAL))
-        return 0.0;
-    const double damp = slurm_conf.fs_dampening_factor ? slurm_conf.fs_dampening_factor : 1;
-    return tailfold::classic_fair_share_factor(usage_efctv, static_cast<double>(shares_norm), damp);
-}
-
 void job_tres_counts(const job_record_t *job, std::vector<double> &out)
 {
     const int n = slurmctld_tres_cnt;

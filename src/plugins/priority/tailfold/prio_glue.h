@@ -4,7 +4,8 @@
 //   config.cc      slurm.conf -> core settings
 //   job_factors.cc job records -> core factors -> job->priority, prio_factors
 //   usage.cc       running jobs -> association and QoS usage; decay; reset
-//   fair_share.cc  association tree -> Fair Tree / classic -> assoc usage
+//   fair_share.cc  association tree -> Fair Tree / classic -> assoc usage;
+//                  a job's fair-share factor
 //   owner_fold.cc  duration_scope=owner: each owner's jobs folded
 //   chains.cc      chain_credit=on: dependencies -> chain credit -> age
 //   decay_pass.cc  the periodic pass (thread "tfdecay") and its state file
@@ -23,7 +24,6 @@
 #include <ctime>
 #include <vector>
 
-#include "src/core/fair_share_classic.h"
 #include "src/core/job_priority.h"
 #include "src/core/priority_settings.h"
 #include "src/core/usage_decay.h"
@@ -62,10 +62,6 @@ std::uint32_t job_priority(job_record_t *job, time_t now, bool assoc_locked,
 // Recalculation of one job in a pass: skips held, non-pending (unless
 // CALCULATE_RUNNING) and power-up jobs, honours INCR_ONLY.
 void recalc_job(job_record_t *job, time_t now);
-// The association's fair-share factor as the job's priority uses it.
-double job_fairshare(const job_record_t *job);
-// Classic fair share with slurm.conf's FairShareDampeningFactor.
-double classic_factor(long double usage_efctv, long double shares_norm);
 // Per TRES: the allocated count, else the requested one.
 void job_tres_counts(const job_record_t *job, std::vector<double> &out);
 
@@ -108,6 +104,11 @@ void release_run_secs_until(time_t last_ran);
 void fair_tree_pass();
 void classic_account_pass();
 void classic_assoc_usage(slurmdb_assoc_rec_t *assoc);  // also for sshare (assoc R held)
+// These two need only the assoc read lock: the association's fair-share
+// factor as the job's priority uses it; classic fair share with
+// slurm.conf's FairShareDampeningFactor (also for sshare).
+double job_fairshare(const job_record_t *job);
+double classic_factor(long double usage_efctv, long double shares_norm);
 // Every association's normalised shares again, for the algorithm now in
 // PriorityFlags (Fair Tree and classic normalise differently; the
 // association manager does it only when associations change).  Takes
