@@ -2,8 +2,10 @@
 # The estimate store across a restart of slurmctld: a job still COMPLETING
 # (its epilog running) when the store is saved, with an earlier end than a
 # job counted, is learned once it is done after the restart, and the job
-# counted before is not counted again.  While slurmctld runs, its plugin
-# holds the store's lock and tailfold-estimates seed is refused.
+# counted before is not counted again; each run's time limit (which the
+# forecast carries learned runs to other limits with) is kept across it.
+# While slurmctld runs, its plugin holds the store's lock and
+# tailfold-estimates seed is refused.
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$mc_dir/slow"
@@ -28,6 +30,11 @@ runs() { python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 print(" ".join(str(e["runs"]) + ":" + ",".join(map(str, e["last"])) for e in d["entries"]
                if e.get("name") == sys.argv[3] and e["uid"] == int(sys.argv[2])))' "$store" "$uid" "$1" 2>/dev/null; }
+# limits NAME: the time limits (s) of the runs kept in alice's entry for NAME.
+limits() { python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(",".join(map(str, e.get("limits", []))) for e in d["entries"]
+               if e.get("name") == sys.argv[3] and e["uid"] == int(sys.argv[2])))' "$store" "$uid" "$1" 2>/dev/null; }
 field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]))' "$store" "$1" 2>/dev/null; }
 
 # 2. A ends first but stays COMPLETING; B ends after it and is counted.
@@ -42,6 +49,7 @@ check "A ($a) is still COMPLETING" test "$(squeue -h -j "$a" -o %T)" = COMPLETIN
 until_s=$(field learned_until)
 check "the store's watermark ($until_s) is below A's end ($a_end)" test "${until_s:-0}" -lt "$a_end"
 check "the store lists B among learned_ids ($(field learned_ids))" grep -qw "$b" <<<"$(field learned_ids)"
+check "B's run keeps its limit of 10 min ($(limits fast))" test "$(limits fast)" = 600
 
 # 3. Restart while A is COMPLETING; once done it is learned, B only once.
 mc restart --dir "$mc_dir" >/dev/null
@@ -49,6 +57,7 @@ for _ in $(seq 120); do [ "$(squeue -h -j "$a" -o %T 2>/dev/null)" != COMPLETING
 for _ in $(seq 90); do [ -n "$(runs slowepi)" ] && break; sleep 1; done
 check "A ($a), COMPLETING at the restart, is learned once done ($(runs slowepi))" grep -Eq '^1:[1-9]' <<<"$(runs slowepi)"
 check "B ($b) is not counted again ($(runs fast))" grep -Eq '^1:' <<<"$(runs fast)"
+check "B's limit survives the restart ($(limits fast))" test "$(limits fast)" = 600
 check "slurmctld logged no store error" \
     test -z "$(grep -h 'tailfold.*\(skipped\|damaged\|cannot\|holds\)' "$mc_dir"/log/slurmctld*.log)"
 
