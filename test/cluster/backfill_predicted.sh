@@ -5,7 +5,7 @@
 # The hole: 12 of 16 CPUs run a job with a 1-minute limit; the top job
 # wants all 16.  The low-priority 'filler' has a 5-minute limit but has run
 # for 10 s each of its last two times (seeded into the estimate store with
-# tools/tailfold-estimates; duration_source=auto, so the running job, with
+# src/programs/tailfold-estimates; duration_source=auto, so the running job, with
 # no history of its own, is planned to its limit).  Planned by limits, it
 # does not fit before the top job's start and must wait; planned by
 # prediction it fits and starts at once.  Both runs use the same cluster file and jobs; only bf_runtime
@@ -22,7 +22,7 @@ seed_store() {
         echo "901|$uid|physics|filler|10|5|COMPLETED|$now"
         echo "902|$uid|physics|filler|10|5|COMPLETED|$now"
     } > "$f"
-    "$top/tools/tailfold-estimates" seed --store "$mc_dir/state/tailfold_estimates.json" "$f" >/dev/null
+    "$top/src/programs/tailfold-estimates" seed --store "$mc_dir/state/tailfold_estimates.json" "$f" >/dev/null
 }
 
 job_state() { scontrol show job "$1" | grep -o 'JobState=[A-Z]*' | cut -d= -f2; }

@@ -14,7 +14,7 @@ CXXFLAGS = -std=c++17 -g -O1 $(SAN) -I$(top)
 LIB_SRC = src/core/key_value.cc src/core/duration_params.cc src/core/duration_factor.cc \
 	src/core/backfill_params.cc src/core/estimate_store.cc src/core/runtime_estimator.cc \
 	src/core/text_escape.cc src/core/file_lock.cc src/core/chain_credit.cc \
-	tools/sim/swf_reader.cc tools/sim/sacct_reader.cc
+	src/programs/sim/swf_reader.cc src/programs/sim/sacct_reader.cc
 TARGETS = priority_params scheduler_params estimate_store estimate_roundtrip swf_reader sacct_reader chain_book
 
 LIB_OBJ = $(LIB_SRC:%.cc=$(out)/obj/%.o)
