@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make install puts exactly the two plugins into Slurm's PluginDir (under
-# DESTDIR here), named as slurmctld looks them up, and nothing libtool-only.
+# make install puts exactly the plugins into Slurm's PluginDir (under
+# DESTDIR here), named as slurmctld looks them up, and nothing libtool-only;
+# and the programs of src/programs/ into bindir.
 set -euo pipefail
 top=${top_builddir:?run through make check}
 dest=$(mktemp -d "${TMPDIR:-/tmp}/tailfold-install.XXXXXX")
@@ -14,8 +15,10 @@ if [ "$got" != "$want" ]; then
     exit 1
 fi
 bindir=$(sed -n 's/^bindir = //p' "$top/Makefile" | sed "s|\${exec_prefix}|$(sed -n 's/^exec_prefix = //p' "$top/Makefile")|; s|\${prefix}|$(sed -n 's/^prefix = //p' "$top/Makefile")|")
-if [ ! -x "$dest$bindir/tailfold-estimates" ]; then
-    echo "FAIL: make install did not put tailfold-estimates in $bindir"
-    exit 1
-fi
+for prog in tailfold-estimates tailfold-sim tailfold-why tailfold-plot; do
+    if [ ! -x "$dest$bindir/$prog" ]; then
+        echo "FAIL: make install did not put $prog in $bindir"
+        exit 1
+    fi
+done
 echo "ok: make install -> $plugindir: priority_tailfold.so sched_tailfold.so site_factor_tailfold.so"

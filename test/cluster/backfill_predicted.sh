@@ -5,7 +5,7 @@
 # The hole: 12 of 16 CPUs run a job with a 1-minute limit; the top job
 # wants all 16.  The low-priority 'filler' has a 5-minute limit but has run
 # for 10 s each of its last two times (seeded into the estimate store with
-# tools/tailfold-estimates; duration_source=auto, so the running job, with
+# src/programs/tailfold-estimates; duration_source=auto, so the running job, with
 # no history of its own, is planned to its limit).  Planned by limits, it
 # does not fit before the top job's start and must wait; planned by
 # prediction it fits and starts at once.  Both runs use the same cluster file and jobs; only bf_runtime
@@ -22,7 +22,16 @@ seed_store() {
         echo "901|$uid|physics|filler|10|5|COMPLETED|$now"
         echo "902|$uid|physics|filler|10|5|COMPLETED|$now"
     } > "$f"
-    "$top/tools/tailfold-estimates" seed --store "$mc_dir/state/tailfold_estimates.json" "$f" >/dev/null
+    "$top/src/programs/tailfold-estimates" seed --store "$mc_dir/state/tailfold_estimates.json" "$f" >/dev/null
+}
+
+# Stop the cluster's slurmctld (SIGTERM, by its PID) and wait for it to end.
+stop_ctld() {
+    local pid
+    pid=$(cat "$mc_dir/pids/slurmctld.pid")
+    kill -TERM "$pid"
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    fail "slurmctld (PID $pid) did not stop in 30 s"
 }
 
 job_state() { scontrol show job "$1" | grep -o 'JobState=[A-Z]*' | cut -d= -f2; }
@@ -33,11 +42,14 @@ job_state() { scontrol show job "$1" | grep -o 'JobState=[A-Z]*' | cut -d= -f2; 
 run_hole() {
     local sets=(--set "SchedulerParameters=bf_interval=2,bf_resolution=1,bf_runtime=$1" --set "$prio_params")
     cluster_up "${sets[@]}" >/dev/null
-    # The seed wants slurmctld stopped (its plugin holds the store's lock);
-    # up without --fresh keeps the state, and both plugins read the seed.
-    mc down --dir "$mc_dir" >/dev/null
+    # The seed wants slurmctld stopped (its plugin holds the store's lock)
+    # and alice's UID: slurmctld alone stops, since a down would also
+    # remove the OS users the cluster's up made (unless another cluster
+    # uses them).  restart starts it on the same state; both plugins read
+    # the seed.
+    stop_ctld
     seed_store
-    mc up --dir "$mc_dir" --port-base "$port_base" "${sets[@]}" >/dev/null
+    mc restart --dir "$mc_dir" >/dev/null
     submit alice -J runner -n12 -t1 --wrap 'sleep 50' >/dev/null
     for _ in $(seq 20); do [ "$(squeue -h -o %t -n runner)" = R ] && break; sleep 0.5; done
     top_id=$(submit alice -J top -n16 -t2 --wrap 'sleep 5')

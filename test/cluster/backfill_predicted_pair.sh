@@ -5,7 +5,7 @@
 # duration_source=auto and a negligible duration weight, priorities by
 # --nice), both sched/tailfold with bf_reservations=1, one planning with
 # time limits, the other with learned runtimes.  Both start from the same
-# seeded estimate store (tools/tailfold-estimates seed, slurmctld stopped):
+# seeded estimate store (src/programs/tailfold-estimates seed, slurmctld stopped):
 #   alice/lab/rlearn: two runs of 40 s (limit 3 min)
 #   alice/lab/shorty: two runs of 4 s (limit 5 min)
 # Jobs, the same on both:
@@ -59,7 +59,7 @@ up_seeded() {  # dir port runtime rlearn_s shorty_s
     mc down --dir "$d" >/dev/null
     [ "$uid" != 0 ] || uid=$(id -u alice)
     write_history "$history" "$4" "$5"
-    "$top/tools/tailfold-estimates" seed --store "$d/state/tailfold_estimates.json" "$history" \
+    "$top/src/programs/tailfold-estimates" seed --store "$d/state/tailfold_estimates.json" "$history" \
         > "$d/seed.out" 2>&1 || { cat "$d/seed.out"; fail "$rt: seeding the estimate store failed"; }
     mc up --dir "$d" --port-base "$port" "${sets[@]}" >/dev/null
 }

@@ -118,6 +118,6 @@ for how in cut empty garbage directory; do
         grep -q "chain credit: .* (from $chains)" <<<"$new_lines"
 done
 # It says nothing on stderr unless the store is bad.
-complaints=$("$top/tools/tailfold-estimates" show --store "$store" --params duration_source=history 2>&1 >/dev/null)
+complaints=$("$top/src/programs/tailfold-estimates" show --store "$store" --params duration_source=history 2>&1 >/dev/null)
 check "tailfold-estimates reads the final store without a complaint" test -z "$complaints"
 finish

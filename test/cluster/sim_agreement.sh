@@ -20,7 +20,7 @@
 # comes from the limits and the backfill, not from fair-share usage that a
 # decay pass may or may not have charged yet.
 source "$(dirname "$0")/lib.sh"
-sim=$top/tools/tailfold-sim
+sim=$top/src/programs/tailfold-sim
 cluster_up --set PriorityWeightFairshare=0 --set PriorityWeightAge=0 --set PriorityWeightJobSize=0 \
     --set PriorityWeightPartition=0 --set PriorityWeightQOS=0 \
     --set PriorityParameters=duration_weight=2000,duration_source=limit,duration_max=10h,duration_scope=queue \

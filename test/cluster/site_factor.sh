@@ -19,7 +19,7 @@ bad=$(site_boost_mismatches $weight 36000 <<<"$jobs")
 check "multifactor's SITE is tailfold's weighted duration factor" test -z "$bad"
 check "some boost is non-zero" test "$(sprio -h -o %S | awk '$1 > 0' | wc -l)" -ge 3
 
-show=$("$top/tools/tailfold-estimates" show)
+show=$("$top/src/programs/tailfold-estimates" show)
 echo "$show" | sed 's/^/    /'
 while read -r id t; do
     line=$(awk -v j="$id" '$1 == j' <<<"$show")

@@ -11,7 +11,7 @@
 #   W1..W4  8 CPUs each, limit 1 min, sleep 35 s: behind B and S
 # After one tailfold pass, every pending job has an expected start
 # (squeue --start) and a reason that names its blocker: B the busy nodes,
-# S B's held start, the W the jobs ahead of them.  tools/tailfold-why
+# S B's held start, the W the jobs ahead of them.  src/programs/tailfold-why
 # says the same for S and W1, with S's learned runtime and the shorter
 # limit that would start S now.
 #
@@ -41,7 +41,7 @@ mc down --dir "$tf_dir" >/dev/null
         done
     done
 } > "$mc_dir/seed.txt"
-"$top/tools/tailfold-estimates" seed --store "$tf_dir/state/tailfold_estimates.json" "$mc_dir/seed.txt" >/dev/null
+"$top/src/programs/tailfold-estimates" seed --store "$tf_dir/state/tailfold_estimates.json" "$mc_dir/seed.txt" >/dev/null
 mc up --dir "$tf_dir" --port-base $((port_base + 50)) --cluster-file "$top/test/cluster/backfill-cluster.conf" "${tf_sets[@]}" >/dev/null
 
 labels=(B S W1 W2 W3 W4)
@@ -73,10 +73,10 @@ scenario() {
     # that does not exist.
     local S W1
     S=$(awk '$1 == "S" { print $2 }' "$d/ids") W1=$(awk '$1 == "W1" { print $2 }' "$d/ids")
-    on "$d" "$top/tools/tailfold-why" "$S" --json > "$d/why_S.json" 2>&1 || true
-    on "$d" "$top/tools/tailfold-why" "$W1" > "$d/why_W1.txt" 2>&1 || true
+    on "$d" "$top/src/programs/tailfold-why" "$S" --json > "$d/why_S.json" 2>&1 || true
+    on "$d" "$top/src/programs/tailfold-why" "$W1" > "$d/why_W1.txt" 2>&1 || true
     local rc=0
-    on "$d" "$top/tools/tailfold-why" 999999 > "$d/why_none.txt" 2>&1 || rc=$?
+    on "$d" "$top/src/programs/tailfold-why" 999999 > "$d/why_none.txt" 2>&1 || rc=$?
     echo "$rc" > "$d/why_none.rc"
     wait_queue_empty 300 || fail "$(basename "$d"): jobs still queued after 300 s"
     sleep 2  # the last ends reach slurmdbd

@@ -21,7 +21,7 @@ uid=$(id -u alice)
 # 1. The lock: a seed is refused while slurmctld runs.
 printf 'JobID|UID|Account|JobName|ElapsedRaw|TimelimitRaw|State|End\n1|%s|a|seeded|60|10|COMPLETED|2026-01-01T00:00:00\n' "$uid" > "$mc_dir/seed.txt"
 rc=0
-"$top/tools/tailfold-estimates" seed --store "$store" "$mc_dir/seed.txt" >/dev/null 2>"$mc_dir/seed.err" || rc=$?
+"$top/src/programs/tailfold-estimates" seed --store "$store" "$mc_dir/seed.txt" >/dev/null 2>"$mc_dir/seed.err" || rc=$?
 check "seed refused while slurmctld runs (exit $rc): $(cat "$mc_dir/seed.err")" \
     grep -q "holds $mc_dir/state/tailfold_estimates.lock: stop slurmctld before seeding" "$mc_dir/seed.err"
 

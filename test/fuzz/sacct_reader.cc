@@ -10,7 +10,7 @@
 
 #include "src/core/sacct_rows.h"
 #include "test/fuzz/workload_check.h"
-#include "tools/sim/sacct_reader.h"
+#include "src/programs/sim/sacct_reader.h"
 
 namespace {
 

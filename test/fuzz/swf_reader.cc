@@ -5,7 +5,7 @@
 #include <string>
 
 #include "test/fuzz/workload_check.h"
-#include "tools/sim/swf_reader.h"
+#include "src/programs/sim/swf_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "test/fuzz/fuzz_check.h"
-#include "tools/sim/workload.h"
+#include "src/programs/sim/workload.h"
 
 inline void check_workload(const tfsim::Workload &w)
 {

@@ -5,7 +5,7 @@
 # daemon needed (squeue is a stand-in).
 set -uo pipefail
 top=${top_builddir:?run through make check}
-tool=$top/tools/tailfold-estimates
+tool=$top/src/programs/tailfold-estimates
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tailfold-seed.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -5,7 +5,7 @@
 # Needs python3-matplotlib (tools/install-deps); no simulator run needed.
 set -uo pipefail
 top=${top_builddir:?run through make check}
-plot=${srcdir:-$top}/tools/tailfold-plot  # a script: it lives in the source tree
+plot=${srcdir:-$top}/src/programs/tailfold-plot  # a script: it lives in the source tree
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tailfold-plot.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -4,7 +4,7 @@
 # their keys), nothing crashes.  No Slurm daemon needed.
 set -uo pipefail
 top=${top_builddir:?run through make check}
-sim=$top/tools/tailfold-sim
+sim=$top/src/programs/tailfold-sim
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tailfold-sim.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail=0

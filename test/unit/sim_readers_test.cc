@@ -1,7 +1,7 @@
 // Unit tests: tailfold-sim's sacct reader and synthetic workloads.
 // Expected values are worked out by hand in the comments.
-#include "tools/sim/sacct_reader.h"
-#include "tools/sim/synthetic.h"
+#include "src/programs/sim/sacct_reader.h"
+#include "src/programs/sim/synthetic.h"
 
 #include <gtest/gtest.h>
 

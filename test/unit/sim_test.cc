@@ -1,9 +1,9 @@
 // Unit tests: tailfold-sim's reader, event loop and metrics.  Expected
 // values are worked out by hand in the comments.
-#include "tools/sim/fair_share.h"
-#include "tools/sim/metrics.h"
-#include "tools/sim/simulator.h"
-#include "tools/sim/swf_reader.h"
+#include "src/programs/sim/fair_share.h"
+#include "src/programs/sim/metrics.h"
+#include "src/programs/sim/simulator.h"
+#include "src/programs/sim/swf_reader.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>

@@ -1,13 +1,10 @@
 // tailfold-sim: replay a workload through tailfold's own scheduling code.
 // GPL-2.0-or-later.
 //
-//   tailfold-sim (--swf FILE | --sacct FILE | --bag SPEC | --lumi SPEC) [--policy P[,P...]]
-//                [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]
-//                [--scheduler-params TEXT]... [--priority-params TEXT]...
-//                [--jobs-csv PREFIX] [--start-estimates] [--table-format text|md|none] [--quiet]
+//   tailfold-sim (--swf FILE | --sacct FILE | --bag SPEC | --lumi SPEC) [OPTION]...
 //
 // One JSON object per run on stdout; with two runs or more, a table of
-// them on stderr.  See README "The simulator".
+// them on stderr.  Every option: help() below and man/tailfold-sim.1.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,28 +26,54 @@
 
 namespace {
 
+const char kUsage[] =
+    "usage: tailfold-sim (--swf FILE | --sacct FILE | --bag SPEC | --lumi SPEC) [OPTION]...\n"
+    "       tailfold-sim --help\n";
+
+// --help: every option the parser below accepts, one option per line that
+// starts with it (test/build/man_options.sh reads them from there).
+void help(std::ostream &out)
+{
+    out << kUsage
+        << "Replays a workload through tailfold's scheduling code, once per policy.\n"
+           "Workload (exactly one):\n"
+           "  --swf FILE                   a Standard Workload Format trace (.swf, .swf.gz)\n"
+           "  --sacct FILE                 Slurm accounting, sacct -P output with a header line\n"
+           "  --bag N:MIN:MAX[:SEED]       N one-CPU jobs at time 0, runtimes uniform in MIN..MAX s,\n"
+           "  --bag N:D1,D2,...            or these runtimes cycled (needs --cpus)\n"
+           "  --lumi N[:MEAN_GAP_S[:SEED[:LIMIT_FACTOR[:MAX_RUNTIME_S]]]]\n"
+           "                               N jobs from the fit of LUMI's jobs (needs --cpus)\n"
+           "Options:\n"
+           "  --policy P[,P...]            fcfs, easy, multifactor, tailfold (default: easy,tailfold)\n"
+           "  --cpus N                     the machine's CPUs\n"
+           "  --cpus-per-node N            nodes of N CPUs (default: one node of all CPUs)\n"
+           "  --slurm-conf FILE            SchedulerParameters, PriorityParameters and the\n"
+           "                               PriorityWeight*, PriorityMaxAge, PriorityDecayHalfLife,\n"
+           "                               PriorityCalcPeriod, PriorityFavorSmall lines of a slurm.conf\n"
+           "  --scheduler-params TEXT      SchedulerParameters (may be given more than once)\n"
+           "  --priority-params TEXT       PriorityParameters of tailfold (may be given more than once)\n"
+           "  --workflow AT:N:CPUS:SECONDS[:wrapped][:owner=heaviest|UID]\n"
+           "                               add a chain of N dependent jobs, AT s after the start\n"
+           "  --jobs-csv PREFIX            write PREFIX-POLICY.csv (per job), PREFIX-POLICY-users.csv\n"
+           "  --start-estimates            forecast every job's start at each pass, report the error\n"
+           "  --table-format text|md|none  the table of two runs or more (default: text)\n"
+           "  --quiet                      no progress lines\n"
+           "  -h, --help                   this text\n"
+           "Each policy runs once per --scheduler-params set, tailfold (the only policy\n"
+           "reading PriorityParameters) also once per --priority-params set; a run is\n"
+           "named POLICY[SETS] where sets vary.\n"
+           "Output: one JSON line per run on stdout.  With two runs or more, one table\n"
+           "on stderr: bsld mean, wait mean/p95/p99/max, utilization, the worst user's\n"
+           "mean bsld and Jain's index over users' mean bsld, each with its ratio to\n"
+           "the first easy run.  Per-user figures count users with at least "
+        << tfsim::kMinUserJobs << " started jobs.\n"
+           "See tailfold-sim(1).\n";
+}
+
+// A usage error: what is wrong and the usage lines, on stderr; exit 2.
 int usage(const char *why)
 {
-    if (why)
-        std::cerr << "tailfold-sim: " << why << "\n";
-    std::cerr << "usage: tailfold-sim (--swf FILE | --sacct FILE | --bag N:MIN:MAX[:SEED] | --bag N:D1,D2,...\n"
-                 "                    | --lumi N[:MEAN_GAP_S[:SEED[:LIMIT_FACTOR[:MAX_RUNTIME_S]]]])\n"
-                 "                    [--policy fcfs,easy,multifactor,tailfold]\n"
-                 "                    [--cpus N] [--cpus-per-node N] [--slurm-conf FILE]\n"
-                 "                    [--scheduler-params TEXT]... [--priority-params TEXT]...\n"
-                 "                    [--workflow AT:N:CPUS:SECONDS[:wrapped][:owner=heaviest|UID]]\n"
-                 "                    [--jobs-csv PREFIX] [--start-estimates]\n"
-                 "                    [--table-format text|md|none] [--quiet]\n"
-                 "  --scheduler-params and --priority-params may be given more than once: each\n"
-                 "  policy runs once per scheduler set, tailfold (the only policy reading\n"
-                 "  PriorityParameters) also once per priority set; the run is named\n"
-                 "  POLICY[SETS] where sets vary.\n"
-                 "  Output: one JSON line per run on stdout.  With two runs or more, one table\n"
-                 "  on stderr (--table-format: text, the default; md, Markdown; none): bsld\n"
-                 "  mean, wait mean/p95/p99/max, utilization, the worst user's mean bsld and\n"
-                 "  Jain's index over users' mean bsld, each with its ratio to the first easy\n"
-                 "  run.  Per-user figures count users with at least "
-              << tfsim::kMinUserJobs << " started jobs.\n";
+    std::cerr << "tailfold-sim: " << why << "\n" << kUsage << "(tailfold-sim --help lists every option)\n";
     return 2;
 }
 
@@ -430,8 +453,10 @@ int main(int argc, char **argv)
             o.quiet = true;
         else if (a == "--start-estimates")
             o.start_estimates = true;
-        else if (a == "-h" || a == "--help")
-            return usage(nullptr);
+        else if (a == "-h" || a == "--help") {
+            help(std::cout);
+            return 0;
+        }
         else
             return usage(("unknown option " + a).c_str());
         if (!ok)
