@@ -65,7 +65,7 @@ check() {
 }
 
 check tailfold-estimates "$top/src/programs/tailfold-estimates" "$src/src/programs/tailfold-estimates.cc"
-check tailfold-sim "$top/src/programs/tailfold-sim" "$src/src/programs/sim/main.cc"
+check tailfold-sim "$top/src/programs/tailfold-sim" "$src/src/programs/sim/cli_options.cc"
 # The Python programs run Debian's interpreter (their #! line); a build
 # root without it (the trixie root) skips them.
 if [ -x /usr/bin/python3 ]; then
