@@ -62,10 +62,13 @@ tailfold::Prerequisite prerequisite(const depend_spec_t *d, time_t now, const ta
     default:  // singleton, aftercorr, burst buffer, expand: not foreseen
         return q;
     }
-    const job_record_t *o = d->job_ptr;
     // A remote job, or a whole job array (its last task's end): not foreseen.
-    if ((d->depend_flags & SLURM_FLAGS_REMOTE) || !o || o->job_id != d->job_id ||
-        d->array_task_id == INFINITE || o->array_recs)
+    if ((d->depend_flags & SLURM_FLAGS_REMOTE) || d->array_task_id == INFINITE)
+        return q;
+    // Found again by id, as slurmctld's own dependency test does: the
+    // spec's pointer may be to a record purged since.
+    const job_record_t *o = find_job_array_rec(d->job_id, d->array_task_id);
+    if (!o || o->array_recs)
         return q;
     const Runtimes runtimes = forecast_runtimes(p);
     if (IS_JOB_RUNNING(o) || IS_JOB_SUSPENDED(o) || IS_JOB_COMPLETING(o)) {
