@@ -1,6 +1,8 @@
 // tailfold core: expected runtimes.  GPL-2.0-or-later.
 #include "runtime_estimator.h"
 
+#include "backfill_planner.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -50,6 +52,34 @@ double RunHistory::carried(std::int64_t limit_s) const
     return std::max(lim * share / n, lim - slack / n);
 }
 
+double RunHistory::carried_run(int i, std::int64_t limit_s) const
+{
+    const double run = static_cast<double>(last[i]);
+    if (limit[i] <= 0 || last[i] <= 0 || limit_s <= 0)
+        return run;
+    const double lim = static_cast<double>(limit[i]), to = static_cast<double>(limit_s);
+    return std::min(to, std::max(to * std::min(1.0, run / lim), to - std::max(0.0, lim - run)));
+}
+
+std::int64_t forecast_end(std::int64_t now, std::int64_t start, const Estimate &e, std::int64_t limit_end,
+                          std::int64_t step)
+{
+    const std::int64_t predicted = start + static_cast<std::int64_t>(e.forecast_seconds);
+    const double ran = static_cast<double>(now - start);
+    double ahead = 0;
+    int n = 0;
+    for (int i = 0; i < e.forecast_run_count && i < 2; ++i)
+        if (e.forecast_runs[i] > ran) {
+            ahead += e.forecast_runs[i];
+            ++n;
+        }
+    if (n && n < e.forecast_run_count) {
+        const std::int64_t end = std::max(predicted, start + static_cast<std::int64_t>(ahead / n));
+        return std::max(std::min(end, limit_end), now + 1);
+    }
+    return planned_end(now, predicted, limit_end, step);
+}
+
 void RuntimeEstimator::add_run(RunHistory &h, std::int64_t runtime, std::int64_t limit)
 {
     h.last[1] = h.last[0];
@@ -84,24 +114,33 @@ Estimate RuntimeEstimator::estimate(std::uint32_t uid, std::string_view account,
         return e;
     auto take = [&](const RunHistory &h, EstimateOrigin o) {
         e.seconds = h.mean();
-        e.forecast_seconds = e.seconds;
-        if (limit_s > 0) {
+        if (limit_s > 0)
             e.seconds = std::min(e.seconds, static_cast<double>(limit_s));
-            e.forecast_seconds = std::min(h.carried(limit_s), static_cast<double>(limit_s));
-        }
         e.origin = o;
+    };
+    auto take_forecast = [&](const RunHistory &h) {
+        e.forecast_seconds = h.mean();
+        if (limit_s > 0)
+            e.forecast_seconds = std::min(h.carried(limit_s), static_cast<double>(limit_s));
+        e.forecast_run_count = h.count();
+        for (int i = 0; i < e.forecast_run_count; ++i)
+            e.forecast_runs[i] = h.carried_run(i, limit_s);
+        if (e.forecast_run_count == 2 && e.forecast_runs[0] > e.forecast_runs[1])
+            std::swap(e.forecast_runs[0], e.forecast_runs[1]);
     };
     const std::uint32_t need = source == DurationSource::kAuto ? std::max(history_runs, 1u) : 1;
     auto j = jobs_.find(job_key(uid, account, name));
-    if (j != jobs_.end() && j->second.runs >= need) {
+    const bool job_runs = j != jobs_.end() && j->second.runs >= 1;
+    if (job_runs && j->second.runs >= need)
         take(j->second, EstimateOrigin::kJobHistory);
-        return e;
-    }
-    if (source == DurationSource::kHistory) {
-        auto u = users_.find(uid);
-        if (u != users_.end() && u->second.runs >= 1)
-            take(u->second, EstimateOrigin::kUserHistory);
-    }
+    auto u = job_runs ? users_.end() : users_.find(uid);
+    const bool user_runs = u != users_.end() && u->second.runs >= 1;
+    if (source == DurationSource::kHistory && user_runs)
+        take(u->second, EstimateOrigin::kUserHistory);
+    if (job_runs)
+        take_forecast(j->second);
+    else if (user_runs)
+        take_forecast(u->second);
     return e;
 }
 

@@ -26,6 +26,15 @@
 //                     is what counts (docs/start-estimates.md has both on
 //                     the shared traces).  Runs whose limits are not known
 //                     (stores from before they were kept) give the mean.
+//                     It needs one run of the same (user, account, name),
+//                     else it takes the user's runs, whatever `source`
+//                     and `history_runs` ask of `seconds` (except `limit`):
+//                     how a user asks for time carries over to their other
+//                     job names, and a forecast from it is closer than the
+//                     limit (the duration boost keeps its own rule).
+//   forecast_runs     the same runs each carried to the job's limit on its
+//                     own, for a running job's expected end once it has
+//                     outlived some of them (forecast_end, below).
 //
 //   limit    the job's time limit
 //   history  job history, else the user's history, else the limit
@@ -63,6 +72,9 @@ struct RunHistory {
     // with limit limit_s (> 0; see the top of this file); mean() when a
     // run's limit is not known.  Not capped at limit_s.
     double carried(std::int64_t limit_s) const;
+    // Run i (0: the latest) carried to limit_s alone, never above it;
+    // the run itself when its limit is not known.
+    double carried_run(int i, std::int64_t limit_s) const;
 };
 
 enum class EstimateOrigin { kLimit, kJobHistory, kUserHistory };
@@ -71,8 +83,25 @@ const char *to_string(EstimateOrigin o);
 struct Estimate {
     double seconds = 0;           // the mean of the last runs (or the limit)
     double forecast_seconds = 0;  // carried to the limit (or the limit)
-    EstimateOrigin origin = EstimateOrigin::kLimit;
+    EstimateOrigin origin = EstimateOrigin::kLimit;  // of `seconds`
+    // The runs behind forecast_seconds, each carried to the limit
+    // (RunHistory::carried_run), ascending; forecast_run_count 0: none.
+    double forecast_runs[2] = {0, 0};
+    int forecast_run_count = 0;
 };
+
+// When a running job that started at `start` is expected to end, for the
+// forecast (bf_estimate=learned), with `e` its estimate and limit_end when
+// its limit kills it.  While none of the runs behind e.forecast_seconds is
+// shorter than what it has run, at start + forecast_seconds.  Once it has
+// outlived some of them, at the mean of those still ahead (never before
+// start + forecast_seconds): a job past the length of a user's short runs
+// is one of their long ones.  Once it has outlived all of them (or with
+// none known), as planned_end (backfill_planner.h) has it: as long again
+// past now as it has overrun, at least `step`.  Never past limit_end, never
+// before now + 1.
+std::int64_t forecast_end(std::int64_t now, std::int64_t start, const Estimate &e, std::int64_t limit_end,
+                          std::int64_t step);
 
 class RuntimeEstimator {
   public:

@@ -20,8 +20,9 @@
 //       For each pending job (from squeue): its limit, the runtime tailfold
 //       expects (EXPECTED: what the duration boost ranks by and
 //       bf_runtime=predicted plans with; FORECAST: what the expected starts
-//       use with bf_estimate=learned) and where it comes from (limit,
-//       history, user-history).
+//       use with bf_estimate=learned) and where EXPECTED comes from (limit,
+//       history, user-history; FORECAST also takes one run of the name,
+//       else the user's runs, under duration_source=auto).
 //       --params defaults to PriorityParameters from `scontrol show config`.
 //       Names and accounts are escaped (\\ \| \n \t \r, \xNN for other
 //       control bytes and bytes that are not UTF-8), so columns never shift.

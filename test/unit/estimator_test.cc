@@ -119,6 +119,63 @@ TEST(Estimator, ARunWithoutALimitGivesTheMean)
     EXPECT_EQ(x.forecast_seconds, 200);
 }
 
+// Under auto, the forecast takes one run of the same name, else the
+// user's runs, while the boost's estimate stays the limit until
+// history_runs runs of the same name are seen.
+TEST(Estimator, TheForecastFallsBackToTheUsersRunsUnderAuto)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 900, 3600, false);  // 2,700 s of slack
+    Estimate x = e.estimate(1000, "phys", "other", 7200, DurationSource::kAuto, 2);
+    EXPECT_EQ(x.seconds, 7200);
+    EXPECT_EQ(x.origin, EstimateOrigin::kLimit);
+    EXPECT_DOUBLE_EQ(x.forecast_seconds, 4500);
+    x = e.estimate(1000, "phys", "sim", 7200, DurationSource::kAuto, 2);  // one run of its own
+    EXPECT_EQ(x.seconds, 7200);
+    EXPECT_DOUBLE_EQ(x.forecast_seconds, 4500);
+    // Another user, or duration_source=limit, has nothing to go on.
+    EXPECT_EQ(e.estimate(1001, "phys", "sim", 7200, DurationSource::kAuto, 2).forecast_seconds, 7200);
+    EXPECT_EQ(e.estimate(1000, "phys", "sim", 7200, DurationSource::kLimit, 2).forecast_seconds, 7200);
+}
+
+// The runs behind the forecast, each carried to the job's limit, ascending.
+TEST(Estimator, TheForecastsRunsEachCarriedToTheLimit)
+{
+    RuntimeEstimator e;
+    e.record(1000, "phys", "sim", 3000, 3600, false);
+    e.record(1000, "phys", "sim", 360, 3600, false);
+    const Estimate x = e.estimate(1000, "phys", "sim", 7200, DurationSource::kAuto, 2);
+    ASSERT_EQ(x.forecast_run_count, 2);
+    EXPECT_DOUBLE_EQ(x.forecast_runs[0], 3960);  // 3,240 s of slack (more than a tenth of 7,200)
+    EXPECT_DOUBLE_EQ(x.forecast_runs[1], 6600);  // 600 s of slack (more than 5/6 of 7,200)
+    EXPECT_DOUBLE_EQ(x.forecast_seconds, 5280);  // the mean slack, 1,920 s
+}
+
+// A running job: at start + forecast_seconds while it has outlived none of
+// the runs; once past the short one, at the long one; past both, as long
+// again as it has overrun (planned_end); never past its limit.
+TEST(Estimator, ARunningJobsEndFollowsTheRunsItHasNotOutlived)
+{
+    Estimate x;
+    x.forecast_seconds = 3000;
+    x.forecast_runs[0] = 1000;
+    x.forecast_runs[1] = 6000;
+    x.forecast_run_count = 2;
+    const std::int64_t start = 10000, limit_end = start + 20000, step = 60;
+    EXPECT_EQ(forecast_end(start + 500, start, x, limit_end, step), start + 3000);
+    EXPECT_EQ(forecast_end(start + 1500, start, x, limit_end, step), start + 6000);
+    EXPECT_EQ(forecast_end(start + 6500, start, x, limit_end, step), start + 6500 + 3500);
+    EXPECT_EQ(forecast_end(start + 15000, start, x, limit_end, step), limit_end);
+    // Without runs (the limit, bf_estimate=limit), planned_end's rule alone.
+    x.forecast_run_count = 0;
+    EXPECT_EQ(forecast_end(start + 1500, start, x, limit_end, step), start + 3000);
+    EXPECT_EQ(forecast_end(start + 3500, start, x, limit_end, step), start + 3500 + 500);
+    // A short long run never brings the end before the forecast's.
+    x.forecast_runs[1] = 2000;
+    x.forecast_run_count = 2;
+    EXPECT_EQ(forecast_end(start + 1500, start, x, limit_end, step), start + 3000);
+}
+
 TEST(Estimator, FallbackChainJobThenUserThenLimit)
 {
     RuntimeEstimator e;

@@ -56,7 +56,10 @@ struct Running {
     std::int64_t planned_end;  // what the planner assumes
     std::int64_t limit_end;    // when it would be killed
     tailfold::Placement placement;
-    std::int64_t forecast_end;  // its learned runtime's end (start_estimates)
+    std::int64_t start;
+    // What the forecast expects of it (start_estimates), for
+    // tailfold::forecast_end, as sched/tailfold's expected_end does.
+    tailfold::Estimate forecast;
 };
 
 class Engine {
@@ -254,14 +257,23 @@ class Engine {
     // the plan uses, or its limit.
     std::int64_t forecast_runtime(std::size_t idx) const
     {
+        return static_cast<std::int64_t>(forecast_estimate(idx).forecast_seconds);
+    }
+
+    // The estimate the forecast uses, forecast_seconds made what
+    // forecast_runtime says (bf_estimate=limit: the limit, no runs).
+    tailfold::Estimate forecast_estimate(std::size_t idx) const
+    {
         const SimJob &j = w_.jobs[idx];
+        tailfold::Estimate e;
         std::int64_t d = j.limit;
-        if (s_.backfill.estimate == tailfold::ForecastRuntime::kLimit)
-            return std::max<std::int64_t>(d, 1);
-        const double e = estimate(idx).forecast_seconds;
-        if (e > 0)
-            d = std::min<std::int64_t>(d, static_cast<std::int64_t>(e));
-        return std::max<std::int64_t>(d, 1);
+        if (s_.backfill.estimate != tailfold::ForecastRuntime::kLimit) {
+            e = estimate(idx);
+            if (e.forecast_seconds > 0)
+                d = std::min<std::int64_t>(d, static_cast<std::int64_t>(e.forecast_seconds));
+        }
+        e.forecast_seconds = double(std::max<std::int64_t>(d, 1));
+        return e;
     }
 
     void finish(std::size_t idx, std::int64_t now)
@@ -307,8 +319,8 @@ class Engine {
             planned_[idx].shrink_to_fit();
         }
         ends_.push({now + j.runtime, idx});
-        running_.push_back({idx, now + planned_runtime(idx), now + j.limit, p,
-                            s_.start_estimates ? now + forecast_runtime(idx) : 0});
+        running_.push_back({idx, now + planned_runtime(idx), now + j.limit, p, now,
+                            s_.start_estimates ? forecast_estimate(idx) : tailfold::Estimate{}});
     }
 
     void order_queue(std::int64_t now)
@@ -431,7 +443,8 @@ class Engine {
             tailfold::Timeline ftl(nodes_, now, std::int64_t(s_.backfill.forecast_window_min()) * 60,
                                    s_.backfill.resolution_s);
             for (const Running &r : running_) {
-                const std::int64_t end = tailfold::planned_end(now, r.forecast_end, r.limit_end, s_.backfill.resolution_s);
+                const std::int64_t end =
+                    tailfold::forecast_end(now, r.start, r.forecast, r.limit_end, s_.backfill.resolution_s);
                 for (const auto &[node, cpus] : r.placement.nodes)
                     ftl.occupy(node, now, end, cpus, 0);
             }
