@@ -15,6 +15,7 @@ LIB_SRC = src/core/key_value.cc src/core/duration_params.cc src/core/duration_fa
 	src/core/backfill_params.cc src/core/estimate_store.cc src/core/runtime_estimator.cc \
 	src/core/text_escape.cc src/core/file_lock.cc src/core/chain_credit.cc \
 	src/core/slurm_time.cc src/core/sacct_rows.cc src/core/decay_state_file.cc \
+	src/core/backfill_planner.cc src/core/timeline.cc src/core/level_steps.cc \
 	src/programs/sim/swf_reader.cc src/programs/sim/sacct_reader.cc
 TARGETS = priority_params scheduler_params estimate_store estimate_roundtrip swf_reader sacct_reader slurm_time chain_book decay_state
 
