@@ -61,10 +61,10 @@ void read_every_field(const std::uint8_t *data, std::size_t size)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     setenv("TZ", "UTC", 1);  // the reader's dates are local time: make runs repeatable
-    tfsim::Workload w;
+    tf_sim::Workload w;
     std::ostream quiet(nullptr);  // warnings are part of the run, not of the check
     std::string error;
-    const bool ok = tfsim::read_sacct(fuzz_file(data, size), 0, w, quiet, error);
+    const bool ok = tf_sim::read_sacct(fuzz_file(data, size), 0, w, quiet, error);
     check_read(ok, error, w);
     read_every_field(data, size);
     return 0;

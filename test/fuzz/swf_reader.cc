@@ -9,10 +9,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    tfsim::Workload w;
+    tf_sim::Workload w;
     std::ostream quiet(nullptr);  // warnings are part of the run, not of the check
     std::string error;
-    const bool ok = tfsim::read_swf(fuzz_file(data, size), 0, w, quiet, error);
+    const bool ok = tf_sim::read_swf(fuzz_file(data, size), 0, w, quiet, error);
     check_read(ok, error, w);
     return 0;
 }

@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-using namespace tfsim;
+using namespace tf_sim;
 
 namespace {
 

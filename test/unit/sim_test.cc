@@ -15,7 +15,7 @@
 #include <random>
 #include <sstream>
 
-using namespace tfsim;
+using namespace tf_sim;
 
 namespace {
 

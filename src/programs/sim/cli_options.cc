@@ -12,7 +12,7 @@
 #include "src/core/key_value.h"
 #include "src/core/slurm_time.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 namespace {
 
@@ -121,7 +121,7 @@ void help(std::ostream &out)
            "on stderr: bsld mean, wait mean/p95/p99/max, utilization, the worst user's\n"
            "mean bsld and Jain's index over users' mean bsld, each with its ratio to\n"
            "the first easy run.  Per-user figures count users with at least "
-        << tfsim::kMinUserJobs << " started jobs.\n"
+        << tf_sim::kMinUserJobs << " started jobs.\n"
            "See tailfold-sim(1).\n";
 }
 
@@ -243,4 +243,4 @@ std::optional<int> base_settings(Options &o, SimSettings &base)
     return std::nullopt;
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

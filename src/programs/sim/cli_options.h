@@ -14,7 +14,7 @@
 
 #include "simulator.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 struct Options {
     std::string swf, sacct, bag, lumi, policies = "easy,tailfold", slurm_conf, csv, workflow;
@@ -37,4 +37,4 @@ std::optional<int> parse_options(int argc, char **argv, Options &o);
 // checked before anything runs.
 std::optional<int> base_settings(Options &o, SimSettings &base);
 
-}  // namespace tfsim
+}  // namespace tf_sim

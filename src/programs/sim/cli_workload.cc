@@ -8,15 +8,15 @@
 #include "sacct_reader.h"
 #include "synthetic.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 std::optional<int> load_workload(const Options &o, Workload &w, std::string &source)
 {
     std::string err;
     if (!o.swf.empty() || !o.sacct.empty()) {
         source = !o.swf.empty() ? o.swf : o.sacct;
-        const bool ok = !o.swf.empty() ? tfsim::read_swf(o.swf, o.cpus, w, std::cerr, err)
-                                       : tfsim::read_sacct(o.sacct, o.cpus, w, std::cerr, err);
+        const bool ok = !o.swf.empty() ? tf_sim::read_swf(o.swf, o.cpus, w, std::cerr, err)
+                                       : tf_sim::read_sacct(o.sacct, o.cpus, w, std::cerr, err);
         if (!ok) {
             std::cerr << "tailfold-sim: " << err << "\n";
             return 1;
@@ -35,11 +35,11 @@ std::optional<int> load_workload(const Options &o, Workload &w, std::string &sou
                 ok = ok && to_u64(d, v);
                 durations.push_back(std::int64_t(v));
             }
-            ok = ok && tfsim::bag_cycle(std::size_t(n), durations, o.cpus, w, err);
+            ok = ok && tf_sim::bag_cycle(std::size_t(n), durations, o.cpus, w, err);
         } else {
             ok = ok && (f.size() == 3 || f.size() == 4) && to_u64(f[1], lo) && to_u64(f[2], hi) &&
                  (f.size() == 3 || to_u64(f[3], seed)) &&
-                 tfsim::bag_uniform(std::size_t(n), std::int64_t(lo), std::int64_t(hi), seed, o.cpus, w, err);
+                 tf_sim::bag_uniform(std::size_t(n), std::int64_t(lo), std::int64_t(hi), seed, o.cpus, w, err);
         }
         if (!ok)
             return usage(("--bag " + o.bag + ": N:MIN:MAX[:SEED] or N:D1,D2,... in seconds" +
@@ -51,7 +51,7 @@ std::optional<int> load_workload(const Options &o, Workload &w, std::string &sou
         if (!o.cpus)
             return usage("--lumi needs --cpus");
         const std::vector<std::string> f = split(o.lumi, ':');
-        tfsim::LumiSpec spec;
+        tf_sim::LumiSpec spec;
         spec.machine_cpus = o.cpus;
         std::uint64_t n = 0, seed = 1, cap = 0;
         bool ok = !f.empty() && f.size() <= 5 && to_u64(f[0], n);
@@ -67,7 +67,7 @@ std::optional<int> load_workload(const Options &o, Workload &w, std::string &sou
         ok = ok && (f.size() <= 2 || to_u64(f[2], seed)) && (f.size() <= 4 || to_u64(f[4], cap));
         spec.seed = seed;
         spec.max_runtime_s = std::int64_t(cap);
-        if (!ok || !tfsim::lumi_lognormal(spec, w, err))
+        if (!ok || !tf_sim::lumi_lognormal(spec, w, err))
             return usage(("--lumi " + o.lumi + ": N[:MEAN_GAP_S[:SEED[:LIMIT_FACTOR[:MAX_RUNTIME_S]]]]" +
                           (err.empty() ? "" : " (" + err + ")"))
                              .c_str());
@@ -112,24 +112,24 @@ std::optional<int> add_workflow(const Options &o, Workload &w, Workflow &wf)
         }
         // The chain's owner: a user of its own (no usage), the trace's
         // heaviest user (most CPU-seconds), or a given user id.
-        std::uint32_t user = tfsim::kFreshChainUser;
+        std::uint32_t user = tf_sim::kFreshChainUser;
         if (owner == "heaviest") {
-            user = tfsim::heaviest_user(w);
-            if (user == tfsim::kFreshChainUser) {
+            user = tf_sim::heaviest_user(w);
+            if (user == tf_sim::kFreshChainUser) {
                 std::cerr << "tailfold-sim: owner=heaviest: the workload names no users\n";
                 return 1;
             }
         } else if (!owner.empty()) {
             std::uint64_t u;
-            if (!to_u64(owner, u) || u >= tfsim::kFreshChainUser)
+            if (!to_u64(owner, u) || u >= tf_sim::kFreshChainUser)
                 return usage(("--workflow: owner=" + owner + " is not heaviest or a user id").c_str());
             user = std::uint32_t(u);
         }
         wf.at = std::int64_t(at);
-        wf.chain = tfsim::add_chain(w, wf.at, std::uint32_t(n), std::uint32_t(c), std::int64_t(secs), wrapped, user);
+        wf.chain = tf_sim::add_chain(w, wf.at, std::uint32_t(n), std::uint32_t(c), std::int64_t(secs), wrapped, user);
         wf.user = user;
     }
     return std::nullopt;
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

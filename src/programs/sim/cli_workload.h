@@ -12,7 +12,7 @@
 #include "cli_options.h"
 #include "workload.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 // The jobs of --swf, --sacct, --bag or --lumi; `source` names them for the
 // output.
@@ -28,4 +28,4 @@ struct Workflow {
 };
 std::optional<int> add_workflow(const Options &o, Workload &w, Workflow &wf);
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -4,7 +4,7 @@
 
 #include "src/core/usage_decay.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 SimFairShare::SimFairShare(const Workload &w, double half_life_s)
     : per_second_(tailfold::decay_per_second(half_life_s))
@@ -101,4 +101,4 @@ double SimFairShare::factor(std::uint32_t user) const
     return it == user_index_.end() ? 0 : factor_[it->second];
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -17,7 +17,7 @@
 #include "src/core/fair_tree.h"
 #include "workload.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 class SimFairShare {
   public:
@@ -54,4 +54,4 @@ class SimFairShare {
     std::vector<tailfold::AssocFairShare> out_;
 };
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -22,7 +22,7 @@
 
 namespace {
 
-using namespace tfsim;
+using namespace tf_sim;
 
 // One run to make: a policy with one scheduler and one priority parameter
 // set, named for the table and the JSON.
@@ -40,10 +40,10 @@ std::optional<int> make_plans(const Options &o, const SimSettings &base, const W
 {
     const bool several_sched = o.sched_sets.size() > 1, several_prio = o.prio_sets.size() > 1;
     for (const std::string &name : split(o.policies, ',')) {
-        tfsim::Policy policy;
-        if (!tfsim::parse_policy(name, policy))
+        tf_sim::Policy policy;
+        if (!tf_sim::parse_policy(name, policy))
             return usage(("unknown policy '" + name + "' (fcfs, easy, multifactor, tailfold)").c_str());
-        const bool reads_prio = policy == tfsim::Policy::kTailfold;
+        const bool reads_prio = policy == tf_sim::Policy::kTailfold;
         for (const std::string &st : o.sched_sets) {
             for (std::size_t pi = 0; pi < (reads_prio ? o.prio_sets.size() : 1); ++pi) {
                 const std::string &pt = o.prio_sets[pi];
@@ -56,7 +56,7 @@ std::optional<int> make_plans(const Options &o, const SimSettings &base, const W
                     tailfold::parse_duration_params(pt.c_str(), p.s.prio.duration, e);
                 p.s.cpus = w.machine_cpus;
                 p.s.cpus_per_node = o.cpus_per_node;
-                if (policy == tfsim::Policy::kEasy) {  // EASY as published: one reservation, user limits
+                if (policy == tf_sim::Policy::kEasy) {  // EASY as published: one reservation, user limits
                     p.s.backfill.reservations = 1;
                     p.s.backfill.runtime = tailfold::PlanRuntime::kLimit;
                 }
@@ -70,7 +70,7 @@ std::optional<int> make_plans(const Options &o, const SimSettings &base, const W
                     p.label += (k ? ";" : "[") + sets[k] + (k + 1 == sets.size() ? "]" : "");
                 p.sched_text = st;
                 p.prio_text = reads_prio ? pt : "";
-                ++per_policy[tfsim::to_string(policy)];
+                ++per_policy[tf_sim::to_string(policy)];
                 plans.push_back(p);
             }
         }
@@ -107,7 +107,7 @@ void print_run_json(const std::string &source, const Plan &p, const Summary &m, 
     const std::string policy = to_string(p.s.policy);
     const std::string &name = p.label;
     // Per-user figures: null when no user has kMinUserJobs started jobs.
-    std::string users = ", \"user_min_jobs\": " + std::to_string(tfsim::kMinUserJobs) +
+    std::string users = ", \"user_min_jobs\": " + std::to_string(tf_sim::kMinUserJobs) +
                         ", \"users_counted\": " + std::to_string(m.users.users);
     if (m.users.users) {
         char buf[160];
@@ -163,10 +163,10 @@ int main(int argc, char **argv)
         const std::string policy = to_string(p.s.policy);
         double secs = 0;
         const SimResult r = simulate_shown(w, p.s, name, o.quiet, secs);
-        const tfsim::Summary m = tfsim::summarize(w, r, w.machine_cpus);
+        const tf_sim::Summary m = tf_sim::summarize(w, r, w.machine_cpus);
         print_run_json(source, p, m, r, secs,
                        (wf.chain.empty() ? std::string() : workflow_json(w, r, wf.chain, wf.at, wf.user)) +
-                           (p.s.start_estimates ? start_error_json(tfsim::start_errors(r)) : ""));
+                           (p.s.start_estimates ? start_error_json(tf_sim::start_errors(r)) : ""));
         std::fflush(stdout);
         // PREFIX-POLICY.csv; a policy run with several sets: PREFIX-POLICY-K.csv,
         // K counting its runs from 1 in the order of the JSON lines.

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace tfsim {
+namespace tf_sim {
 
 double percentile(std::vector<double> v, double p)
 {
@@ -107,9 +107,9 @@ Summary summarize(const Workload &w, const SimResult &r, std::uint32_t cpus)
     return s;
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim
 
-namespace tfsim {
+namespace tf_sim {
 
 StartErrors start_errors(const SimResult &r)
 {
@@ -139,4 +139,4 @@ StartErrors start_errors(const SimResult &r)
     return out;
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -20,7 +20,7 @@
 #include "simulator.h"
 #include "workload.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 // A user's mean bsld counts for the per-user spread from this many started
 // jobs on: fewer jobs give a mean that says more about luck than policy.
@@ -74,4 +74,4 @@ UserSpread user_spread(const std::map<std::uint32_t, std::vector<double>> &bsld_
                        std::size_t min_jobs = kMinUserJobs);
 Summary summarize(const Workload &w, const SimResult &r, std::uint32_t cpus);
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <map>
 
-namespace tfsim {
+namespace tf_sim {
 
 // A JSON string literal (paths may hold quotes or backslashes).
 std::string json_string(const std::string &s)
@@ -29,10 +29,10 @@ std::string json_string(const std::string &s)
 // job's end (-1 if it never finished); its jobs' summed waits; the owner;
 // and the mean bounded slowdown of every other started job, which chain
 // credit must not make worse.
-std::string workflow_json(const tfsim::Workload &w, const tfsim::SimResult &r, const std::vector<std::size_t> &chain,
+std::string workflow_json(const tf_sim::Workload &w, const tf_sim::SimResult &r, const std::vector<std::size_t> &chain,
                           std::int64_t at, std::uint32_t user)
 {
-    const tfsim::JobOutcome &last = r.jobs[chain.back()];
+    const tf_sim::JobOutcome &last = r.jobs[chain.back()];
     std::int64_t waited = 0;
     std::vector<bool> in_chain(r.jobs.size());
     for (std::size_t i : chain) {
@@ -44,21 +44,21 @@ std::string workflow_json(const tfsim::Workload &w, const tfsim::SimResult &r, c
     std::size_t n = 0;
     for (std::size_t i = 0; i < r.jobs.size(); ++i)
         if (!in_chain[i] && r.jobs[i].start >= 0) {
-            sum += tfsim::bounded_slowdown(r.jobs[i].start - r.jobs[i].submit, w.jobs[i].runtime);
+            sum += tf_sim::bounded_slowdown(r.jobs[i].start - r.jobs[i].submit, w.jobs[i].runtime);
             ++n;
         }
     char others[64];
     std::snprintf(others, sizeof others, "%.4f", n ? sum / double(n) : 0.0);
     return ", \"workflow_jobs\": " + std::to_string(chain.size()) + ", \"workflow_owner\": " +
-           (user == tfsim::kFreshChainUser ? std::string("null") : std::to_string(user)) +
+           (user == tf_sim::kFreshChainUser ? std::string("null") : std::to_string(user)) +
            ", \"workflow_tts_s\": " + std::to_string(last.end >= 0 ? last.end - at : -1) +
            ", \"workflow_wait_s\": " + std::to_string(waited) + ", \"others_bsld_mean\": " + others;
 }
 
 // How far planned starts were from the real ones (--start-estimates).
-std::string start_error_json(const tfsim::StartErrors &e)
+std::string start_error_json(const tf_sim::StartErrors &e)
 {
-    auto one = [](const tfsim::StartError &x) {
+    auto one = [](const tf_sim::StartError &x) {
         char buf[160];
         std::snprintf(buf, sizeof buf, "{\"jobs\": %zu, \"unplanned\": %zu, \"median\": %.4f, \"p90\": %.4f}",
                       x.jobs, x.unplanned, x.median, x.p90);
@@ -74,7 +74,7 @@ void print_table(std::FILE *out, const std::vector<Run> &runs, bool md)
 {
     const Run *ref = nullptr;
     for (const Run &r : runs)
-        if (r.policy == tfsim::Policy::kEasy) {
+        if (r.policy == tf_sim::Policy::kEasy) {
             ref = &r;
             break;
         }
@@ -82,17 +82,17 @@ void print_table(std::FILE *out, const std::vector<Run> &runs, bool md)
         const char *name;
         const char *fmt;
         bool per_user;  // absent when no user has kMinUserJobs jobs
-        double (*get)(const tfsim::Summary &);
+        double (*get)(const tf_sim::Summary &);
     };
     const Metric metrics[] = {
-        {"bsld_mean", "%.2f", false, [](const tfsim::Summary &m) { return m.bsld_mean; }},
-        {"wait_mean_s", "%.0f", false, [](const tfsim::Summary &m) { return m.wait_mean_s; }},
-        {"wait_p95_s", "%.0f", false, [](const tfsim::Summary &m) { return m.wait_p95_s; }},
-        {"wait_p99_s", "%.0f", false, [](const tfsim::Summary &m) { return m.wait_p99_s; }},
-        {"wait_max_s", "%.0f", false, [](const tfsim::Summary &m) { return m.wait_max_s; }},
-        {"utilization", "%.3f", false, [](const tfsim::Summary &m) { return m.utilization; }},
-        {"worst_user_bsld", "%.2f", true, [](const tfsim::Summary &m) { return m.users.worst_bsld; }},
-        {"jain_bsld", "%.3f", true, [](const tfsim::Summary &m) { return m.users.jain; }},
+        {"bsld_mean", "%.2f", false, [](const tf_sim::Summary &m) { return m.bsld_mean; }},
+        {"wait_mean_s", "%.0f", false, [](const tf_sim::Summary &m) { return m.wait_mean_s; }},
+        {"wait_p95_s", "%.0f", false, [](const tf_sim::Summary &m) { return m.wait_p95_s; }},
+        {"wait_p99_s", "%.0f", false, [](const tf_sim::Summary &m) { return m.wait_p99_s; }},
+        {"wait_max_s", "%.0f", false, [](const tf_sim::Summary &m) { return m.wait_max_s; }},
+        {"utilization", "%.3f", false, [](const tf_sim::Summary &m) { return m.utilization; }},
+        {"worst_user_bsld", "%.2f", true, [](const tf_sim::Summary &m) { return m.users.worst_bsld; }},
+        {"jain_bsld", "%.3f", true, [](const tf_sim::Summary &m) { return m.users.jain; }},
     };
     auto fmt = [](const char *f, double v) {
         char buf[64];
@@ -142,7 +142,7 @@ void print_table(std::FILE *out, const std::vector<Run> &runs, bool md)
                       "(1 = all equal); -: no value\n%s",
                  md ? "\n" : "", runs.size(),
                  ref ? ("/easy: ratio to " + ref->label).c_str() : "no easy run: no ratios", br.c_str(),
-                 tfsim::kMinUserJobs, br.c_str(), md ? "\n" : "");
+                 tf_sim::kMinUserJobs, br.c_str(), md ? "\n" : "");
     for (std::size_t i = 0; i < rows.size(); ++i) {
         std::string line = md ? "|" : "";
         for (std::size_t c = 0; c < rows[i].size(); ++c) {
@@ -165,7 +165,7 @@ void print_table(std::FILE *out, const std::vector<Run> &runs, bool md)
 
 // PREFIX-POLICY.csv: one row per job (the trace's recorded wait beside the
 // simulated one); PREFIX-POLICY-users.csv: wait statistics per user.
-void write_csv(const std::string &path, const tfsim::Workload &w, const tfsim::SimResult &r)
+void write_csv(const std::string &path, const tf_sim::Workload &w, const tf_sim::SimResult &r)
 {
     std::ofstream out(path);
     out << "id,submit,start,end,cpus,runtime,limit,user,wait,recorded_wait\n";
@@ -186,9 +186,9 @@ void write_csv(const std::string &path, const tfsim::Workload &w, const tfsim::S
         for (double x : v)
             sum += x;
         users << user << ',' << v.size() << ',' << sum / double(v.size()) << ','
-              << tfsim::percentile(v, 50) << ',' << tfsim::percentile(v, 95) << ','
-              << tfsim::percentile(v, 100) << '\n';
+              << tf_sim::percentile(v, 50) << ',' << tf_sim::percentile(v, 95) << ','
+              << tf_sim::percentile(v, 100) << '\n';
     }
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

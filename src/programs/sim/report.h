@@ -9,7 +9,7 @@
 #include "metrics.h"
 #include "simulator.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 // A JSON string literal (paths may hold quotes or backslashes).
 std::string json_string(const std::string &s);
@@ -36,4 +36,4 @@ void print_table(std::FILE *out, const std::vector<Run> &runs, bool md);
 // simulated one); PREFIX-POLICY-users.csv: wait statistics per user.
 void write_csv(const std::string &path, const Workload &w, const SimResult &r);
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -10,7 +10,7 @@
 #include <ostream>
 #include <vector>
 
-namespace tfsim {
+namespace tf_sim {
 
 using tailfold::SacctRow;
 using tailfold::SlurmValue;
@@ -246,4 +246,4 @@ bool read_sacct(const std::string &path, std::uint32_t machine_cpus, Workload &o
     return true;
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -37,7 +37,7 @@
 #include "src/core/sacct_rows.h"
 #include "workload.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 // Where each field is in a line; -1: absent.
 struct SacctColumns {
@@ -79,4 +79,4 @@ struct SacctSkipped {
 bool read_sacct(const std::string &path, std::uint32_t machine_cpus, Workload &out, std::ostream &warn,
                 std::string &error, std::size_t max_reported = 20, SacctSkipped *skipped = nullptr);
 
-}  // namespace tfsim
+}  // namespace tf_sim

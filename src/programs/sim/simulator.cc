@@ -19,7 +19,7 @@
 #include "src/core/timeline.h"
 #include "src/core/usage_decay.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 const char *to_string(Policy p)
 {
@@ -531,4 +531,4 @@ SimResult simulate(const Workload &w, const SimSettings &s,
     return Engine(w, s).run(progress);
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

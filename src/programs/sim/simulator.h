@@ -16,7 +16,7 @@
 #include "src/core/priority_settings.h"
 #include "workload.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 enum class Policy {
     kFcfs,         // submit order, no backfill: stop at the first job that does not fit
@@ -73,4 +73,4 @@ struct SimResult {
 SimResult simulate(const Workload &w, const SimSettings &s,
                    const std::function<void(std::size_t, std::size_t)> &progress = {});
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <vector>
 
-namespace tfsim {
+namespace tf_sim {
 
 namespace {
 
@@ -188,4 +188,4 @@ bool read_swf(const std::string &path, std::uint32_t machine_cpus, Workload &out
     return true;
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

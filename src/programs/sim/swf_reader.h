@@ -13,7 +13,7 @@
 
 #include "workload.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 // Reads `path` (gzip or plain).  Lines that make no sense are reported on
 // `warn` with their line number (the first `max_reported`, then a count)
@@ -25,4 +25,4 @@ bool read_swf(const std::string &path, std::uint32_t machine_cpus, Workload &out
 // One data line, for tests: false with `why` when it makes no sense.
 bool parse_swf_line(const std::string &line, SimJob &job, std::string &why);
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-namespace tfsim {
+namespace tf_sim {
 
 SimRandom::SimRandom(std::uint64_t seed) : engine_(seed) {}
 
@@ -167,4 +167,4 @@ bool lumi_lognormal(const LumiSpec &spec, Workload &out, std::string &error)
     return true;
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

@@ -26,7 +26,7 @@
 
 #include "workload.h"
 
-namespace tfsim {
+namespace tf_sim {
 
 // N tasks, runtimes uniform in [min_s, max_s].  False with `error` unless
 // n > 0, 0 < min_s <= max_s and machine_cpus > 0.
@@ -64,4 +64,4 @@ private:
     std::mt19937_64 engine_;
 };
 
-}  // namespace tfsim
+}  // namespace tf_sim

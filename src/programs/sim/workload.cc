@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <map>
 
-namespace tfsim {
+namespace tf_sim {
 
 std::vector<std::size_t> add_chain(Workload &w, std::int64_t at, std::uint32_t count, std::uint32_t cpus,
                                    std::int64_t seconds, bool wrapped, std::uint32_t user)
@@ -51,4 +51,4 @@ std::uint32_t heaviest_user(const Workload &w)
     return best;
 }
 
-}  // namespace tfsim
+}  // namespace tf_sim

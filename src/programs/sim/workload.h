@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace tfsim {
+namespace tf_sim {
 
 struct SimJob {
     std::uint64_t id = 0;
@@ -46,4 +46,4 @@ std::vector<std::size_t> add_chain(Workload &w, std::int64_t at, std::uint32_t c
 // tie); kFreshChainUser when no job names a user (user 0).
 std::uint32_t heaviest_user(const Workload &w);
 
-}  // namespace tfsim
+}  // namespace tf_sim
