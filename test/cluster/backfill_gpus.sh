@@ -29,6 +29,7 @@
 # see one free GPU a node, hold B on it one step ahead, and keep S and L
 # waiting (with R typed, 5 checks failed on that glue, run by hand).
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/held_start_scenario.sh"
 cluster_file=$top/test/cluster/gpu-cluster.conf
 stock_dir=$mc_dir/stock
 tf_dir=$mc_dir/tailfold
