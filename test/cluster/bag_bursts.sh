@@ -128,11 +128,11 @@ PY
 # measured by hand, is as slow: docs/duration-boost.md), tailfold held and
 # tailfold loop.
 tf_loop_dir=$mc_dir/tailfold-loop
-stock_run() { : > "$1.results"; run_bag "$1" "stock held" held 8; }
-tf_run() {
+bag_run() {  # dir
     : > "$1.results"
     case $1 in
-        *-loop) run_bag "$1" "tailfold loop" loop 8 ;;
+        "$stock_dir") run_bag "$1" "stock held" held 8 ;;
+        "$tf_loop_dir") run_bag "$1" "tailfold loop" loop 8 ;;
         *) run_bag "$1" "tailfold held" held 16 ;;
     esac
 }
@@ -141,12 +141,7 @@ two_clusters_up "$cluster_file" --set PriorityType=priority/multifactor -- \
 trap 'for d in "$stock_dir" "$tf_dir" "$tf_loop_dir"; do mc down --dir "$d" >/dev/null 2>&1 || true; done' EXIT
 mc up --dir "$tf_loop_dir" --port-base $((port_base + 25)) --fresh --cluster-file "$cluster_file" \
     --set PriorityParameters=duration_weight=100000,duration_source=limit >/dev/null
-( test_part_here; stock_run "$stock_dir" ) > "$stock_dir.out" 2>&1 &
-pids=($!)
-run_on_both tf_run "$tf_dir" "$tf_loop_dir"
-wait "${pids[0]}" || fail "stock: its part of the test ended early"
-cat "$stock_dir.out"
-failures=$((failures + $(grep -c 'FAIL:' "$stock_dir.out" || true)))
+run_on_both bag_run "$stock_dir" "$tf_dir" "$tf_loop_dir"
 declare -A ratio p90
 while read -r who mode _ _ _ p r; do
     ratio[$who.$mode]=$r p90[$who.$mode]=$p

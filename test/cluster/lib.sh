@@ -225,16 +225,19 @@ two_clusters_up() {
     mc up --dir "$tf_dir" --port-base $((port_base + 50)) --fresh --cluster-file "$file" "$@" >/dev/null
 }
 
-# Side-by-side scenarios (backfill_licenses, backfill_gpus): run FUNC DIR on
-# each cluster at once, in background parts, then print each part's output
-# and count its failures; a part that ended early fails the test.
-run_on_both() {  # func stock_dir tailfold_dir
+# Side-by-side scenarios: run FUNC DIR on each cluster at once (stock's
+# and tailfold's, and any more the test has), in background parts, then
+# print each part's output and count its failures; a part that ended
+# early fails the test.  FUNC tells the clusters apart by DIR, whose
+# basename names the cluster (stock, tailfold, ...).
+run_on_both() {  # func dir dir [dir...]
     local f=$1 d pids=() i=0 status
-    for d in "$2" "$3"; do
+    shift
+    for d in "$@"; do
         ( test_part_here; "$f" "$d" ) > "$d.out" 2>&1 &
         pids+=($!)
     done
-    for d in "$2" "$3"; do
+    for d in "$@"; do
         status=0
         wait "${pids[$i]}" || status=$?
         i=$((i + 1))
