@@ -25,7 +25,7 @@
 //                     (bf_estimate=learned), where being right on average
 //                     is what counts (docs/start-estimates.md has both on
 //                     the shared traces).  Runs whose limits are not known
-//                     (stores from before they were kept) give the mean.
+//                     (an older store has none) give the mean.
 //
 //   limit    the job's time limit
 //   history  job history, else the user's history, else the limit
