@@ -176,7 +176,7 @@ BENCHMARK(BM_BackfillPass)
 // The same pass as sched/tailfold runs it: beside each decision, the
 // forecast of every job that does not start (src/core/start_forecast) and
 // what it waits for (src/core/wait_reason).  Third argument: 0, only the
-// plan's own estimate per waiting job (as before the forecast); 1, the
+// plan's own estimate per waiting job (no forecast); 1, the
 // forecast and the reasons; 2, the forecast alone; 3, the forecast and the
 // reasons over ten years (bf_estimate_window's default) beside the plan's
 // day, on a picture of their own, as sched/tailfold draws it.
@@ -272,8 +272,9 @@ void BM_ForecastSmallCluster(benchmark::State &state)
 BENCHMARK(BM_ForecastSmallCluster)->Arg(5000)->Arg(20000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // The estimate store at its default bound (100,000 entries): what the
-// glue holds the estimator's lock for at a save (a copy), against what it
-// held it for before (encoding, writing and fsync of the file).
+// glue holds the estimator's lock for at a save (a copy), against what
+// holding it through the whole save would cost (encoding, writing and
+// fsync of the file).
 RuntimeEstimator make_estimator(std::uint32_t n)
 {
     RuntimeEstimator est(n);

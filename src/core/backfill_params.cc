@@ -54,8 +54,8 @@ const char *not_needed_because(const std::string &key)
          "held starts are counted over all partitions together; bf_reservations=N sets how many"},
         {"bf_ignore_newly_avail_nodes",
          "the plan is drawn when a pass starts, so what frees up during a pass waits for the "
-         "next one (Slurm 22.05's own backfill no longer reads it either)"},
-        // Slurm 24.11's own backfill added these.
+         "next one (Slurm 22.05's own backfill does not read it either)"},
+        // Keys Slurm 24.11's own backfill reads and 22.05's does not.
         {"bf_allow_magnetic_slot",
          "it is Slurm 24.11's switch for planning jobs of magnetic reservations in their own "
          "slots, which sched/tailfold does not have"},

@@ -98,8 +98,8 @@ bool read_entry(json_t *o, RuntimeEstimator::Entry &e, std::string &why)
             return why = "a runtime is not a positive whole number", false;
         e.history.last[i] = json_integer_value(v);
     }
-    // Optional (stores written before limits were kept have none): the
-    // limits those runs had, 0 for none.
+    // Optional (an older store has none): the limits those runs had, 0 for
+    // none.
     if (json_t *limits = json_object_get(o, "limits")) {
         if (!json_is_array(limits) || json_array_size(limits) != json_array_size(last))
             return why = "limits is not an array of one limit per runtime", false;

@@ -14,9 +14,9 @@
 // valid UTF-8 without NUL; otherwise (Slurm takes any bytes in a job name,
 // e.g. sbatch -J $'\xff') they are kept byte for byte as "account_hex" /
 // "name_hex" (two lower-case hex digits a byte) instead, which readers
-// before these fields skip as an entry without a name.  "learned_ids" is
-// optional (absent: none), and so is an entry's "limits", the time limits
-// its runs had (0: none; absent in stores written before they were kept:
+// that do not know these fields skip as an entry without a name.
+// "learned_ids" is optional (absent: none), and so is an entry's "limits",
+// the time limits its runs had (0: none; absent, as in an older store:
 // unknown, so the estimate is the runtimes' mean, runtime_estimator.h).
 //
 // Saving writes a temporary file of its own beside PATH (PATH.new.XXXXXX;

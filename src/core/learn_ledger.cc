@@ -43,8 +43,8 @@ void LearnLedger::end()
         it = it->second.pass != pass_ ? counted_.erase(it) : std::next(it);
     // Every finished job in the list is in counted_ or COMPLETING (and
     // then ends after the new watermark), so the watermark may also go
-    // down: below a store's old one (a store from before learned_ids kept
-    // the newest end counted) or after the clock went back.
+    // down: below a store's old one (a store without learned_ids, an older
+    // format, holds the newest end counted) or after the clock went back.
     std::int64_t w = now_ - 1;
     if (earliest_completing_ != kUnknownEnd)
         w = std::min(w, earliest_completing_ - 1);

@@ -14,7 +14,7 @@
 // list holds the counted jobs that ended after it and are still in the job
 // list.  So a job COMPLETING at a save is counted after the restart, and
 // no job is counted twice.  (A single watermark at the newest end counted
-// skipped, forever, a job that was COMPLETING then and had ended earlier.)
+// would skip, forever, a job COMPLETING at the save that ended earlier.)
 //
 // A job that leaves the finished state (requeued) drops out of the ledger
 // and is counted again when it ends again: that is a second run.

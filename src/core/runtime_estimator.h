@@ -25,7 +25,7 @@
 //                     (bf_estimate=learned), where being right on average
 //                     is what counts (docs/start-estimates.md has both on
 //                     the shared traces).  Runs whose limits are not known
-//                     (stores from before they were kept) give the mean.
+//                     (an older store has none) give the mean.
 //                     It needs one run of the same (user, account, name),
 //                     else it takes the user's runs, whatever `source`
 //                     and `history_runs` ask of `seconds` (except `limit`):

@@ -13,11 +13,11 @@
 #   L  1 GPU, limit 5 min: would keep a GPU B needs past B's planned
 #      start: must not start before B does
 #   N  no GPU, 2 CPUs: starts at once (a GPU wait blocks no one else)
-# The previous glue, which planned CPUs and memory only, fails this (run
-# by hand): it planned B 3 s after eligibility, where its CPUs were free,
-# and started L at once (L sleeps 10 s only; run to its limit, it would
-# have kept B waiting).  Then each job's start (from the moment the four
-# became eligible) under tailfold is at most stock's + 3 s.
+# A plan of CPUs and memory alone fails this: it plans B a few seconds
+# after eligibility, where its CPUs are free, and starts L at once (L
+# sleeps 10 s only; run to its limit, it would keep B waiting).  Then each
+# job's start (from the moment the four became eligible) under tailfold is
+# at most stock's + 3 s.
 #
 # Then GPU types: the same nodes with one a100 and one v100 each
 # (Gres=gpu:a100:1,gpu:v100:1).  R asks for any GPU on every node and gets
@@ -27,8 +27,9 @@
 # for 1 minute and L any GPU for 5 minutes (it gets a v100): neither takes
 # what B needs, both start at once.  Counted by name only, the plan would
 # see one free GPU a node, hold B on it one step ahead, and keep S and L
-# waiting (with R typed, 5 checks failed on that glue, run by hand).
+# waiting (5 of the checks fail on such a plan).
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/held_start_scenario.sh"
 cluster_file=$top/test/cluster/gpu-cluster.conf
 stock_dir=$mc_dir/stock
 tf_dir=$mc_dir/tailfold

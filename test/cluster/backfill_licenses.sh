@@ -19,6 +19,7 @@
 # tailfold is at most stock's + 3 s.  Last, tailfold's slurmctld restarted
 # without bf_licenses says, in one line, what that costs.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/held_start_scenario.sh"
 slack=3
 sched_params=bf_interval=2,bf_resolution=1,bf_window=60,bf_licenses
 two_clusters_up "$top/test/cluster/backfill-cluster.conf" \

@@ -64,8 +64,11 @@ up_seeded() {  # dir port runtime rlearn_s shorty_s
     mc up --dir "$d" --port-base "$port" "${sets[@]}" >/dev/null
 }
 
-run_case() {  # name dir rlearn_s
-    local name=$1 d=$2 r_learned=${3:-40}
+# The jobs and checks on one cluster (limit or predicted, by DIR's name);
+# run_on_both runs it on both clusters at once.
+run_case() {  # dir
+    local d=$1 name r_learned=40  # R's runtime in the seeded history
+    name=$(basename "$d")
     set +e
     test_name="$test_name/$name"
     local R B V V2
@@ -131,14 +134,5 @@ print(sorted({e.get("name") for e in json.load(open(sys.argv[1]))["entries"]} & 
         "$pred_dir/state/tailfold_estimates.json" 2>&1)" = "['rlearn', 'shorty']"
 check "no error about bf_runtime=predicted in slurmctld's log" \
     test -z "$(grep 'bf_runtime=predicted needs' "$pred_dir/log/slurmctld.log")"
-run_case limit "$lim_dir" > "$lim_dir/out" 2>&1 &
-p1=$!
-run_case predicted "$pred_dir" > "$pred_dir/out" 2>&1 &
-p2=$!
-wait "$p1" || true
-wait "$p2" || true
-for d in "$lim_dir" "$pred_dir"; do
-    cat "$d/out"
-    failures=$((failures + $(grep -c 'FAIL:' "$d/out" || true)))
-done
+run_on_both run_case "$lim_dir" "$pred_dir"
 finish

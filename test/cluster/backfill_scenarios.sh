@@ -62,10 +62,11 @@ col() {
 }
 expand_nodes() { on "$d" scontrol show hostnames "$1" 2>/dev/null | tr '\n' ' '; }
 
-# Both phases on one cluster, with its checks.  Runs in the background,
-# one per cluster: what it prints goes to DIR/out.
-scenarios() {  # name dir
-    local name=$1 d=$2
+# Both phases on one cluster (stock or tailfold, by DIR's name), with its
+# checks; run_on_both runs it on both clusters at once.
+scenarios() {  # dir
+    local d=$1 name
+    name=$(basename "$d")
     set +e
     test_name="$test_name/$name"
     : > "$d/jobs.txt"
@@ -221,16 +222,7 @@ mc up --dir "$tf_dir" --port-base "$((port_base + 50))" --fresh --cluster-file "
 check "stock runs sched/backfill" grep -Eq '^SchedulerType += sched/backfill$' <(on "$stock_dir" scontrol show config)
 check "the other runs $tf_sched" grep -Eq "^SchedulerType += $tf_sched\$" <(on "$tf_dir" scontrol show config)
 
-scenarios stock "$stock_dir" > "$stock_dir/out" 2>&1 &
-pid_stock=$!
-scenarios tailfold "$tf_dir" > "$tf_dir/out" 2>&1 &
-pid_tf=$!
-wait "$pid_stock" || true
-wait "$pid_tf" || true
-for d in "$stock_dir" "$tf_dir"; do
-    cat "$d/out"
-    failures=$((failures + $(grep -c 'FAIL:' "$d/out" || true)))
-done
+run_on_both scenarios "$stock_dir" "$tf_dir"
 
 # ---- Tailfold no later than stock, job by job, from each phase's first job.
 rel_starts() {  # dir: "label start-relative"

@@ -55,8 +55,8 @@ none_alive() { [ -z "$(alive_pids "$@")" ]; }
 # 1. tf3 and tf4 blocked for 10 minutes; tf1 filled for a moment, so that
 #    the two jobs under test land on tf2 without being pinned to it.  A
 #    requeued job keeps its node list: pinned (-w tf2), it could restart only
-#    on tf2, and when tf2 came back Slurm sometimes launched it there before
-#    its old copy was killed ("Duplicate jobid", tf2 DRAIN, the job held:
+#    on tf2, and when tf2 comes back Slurm sometimes launches it there before
+#    its old copy is killed ("Duplicate jobid", tf2 DRAIN, the job held: in
 #    2 of 4 runs by hand), which needs a resume and a release.
 b3=$(submit alice -J block3 -w tf3 -n 4 -t 10 --wrap 'sleep 600')
 submit alice -J block4 -w tf4 -n 4 -t 10 --wrap 'sleep 600' >/dev/null

@@ -10,9 +10,9 @@
 #   4. PriorityFlags switched between Fair Tree and classic by scontrol
 #      reconfigure: the normalised shares are those of a restart.
 # The partitions are DOWN in slurm.conf as well as by scontrol (see
-# partitions_down_file): pending jobs that start after a restart charge
-# usage (a CI run once checked sshare after the SIGKILL restart a minute
-# late, after they had run).
+# partitions_down_file): pending jobs that started after a restart would
+# charge usage, and on a busy machine the check of sshare after the
+# SIGKILL restart can come a minute late, after they have run.
 source "$(dirname "$0")/lib.sh"
 cluster_file=$(partitions_down_file "$top/test/cluster/equivalence-cluster.conf")
 weights=(PriorityWeightAge=1000 PriorityWeightFairshare=100000 PriorityWeightJobSize=2000

@@ -9,11 +9,11 @@
 # order (jobs the simulator starts within 2 s of each other form one wave,
 # whose inner order the cluster's 1 s clock cannot tell).
 #
-# The sleeps were chosen (by replaying the set in tailfold-sim with every
-# runtime moved by -1..+2 s, 25 times) so that no decision hangs on which
-# of two jobs ends first: the cluster's ends come fractions of a second
-# apart where a trace's whole seconds make them simultaneous (an earlier set
-# failed on two 5 s jobs started 0.8 s apart).  Eight waves; jobs 6, 10, 5, 8, 9 and 12 are backfilled ahead of
+# The sleeps are such that no decision hangs on which of two jobs ends
+# first (checked by replaying the set in tailfold-sim with every runtime
+# moved by -1..+2 s, 25 times): the cluster's ends come fractions of a
+# second apart where a trace's whole seconds make them simultaneous (two
+# 5 s jobs started 0.8 s apart may end in either order).  Eight waves; jobs 6, 10, 5, 8, 9 and 12 are backfilled ahead of
 # higher-priority ones.
 #
 # Priority here is the duration boost alone (other weights 0), so the order

@@ -332,9 +332,9 @@ TEST_F(StoreTest, TruncatedCorruptOrForeignFilesAreRefusedWhole)
     EXPECT_EQ(e.estimate(1000, "phys", "sim", 3600, DurationSource::kHistory, 1).seconds, 100);
 }
 
-// Two runtimes near INT64_MAX in a store overflowed the mean's signed sum
-// (undefined: the sanitizer build stops; found by reading what the fuzz
-// target reaches, the input is in test/fuzz/corpus/estimate_store).
+// Two runtimes near INT64_MAX in a store would overflow a signed sum for
+// their mean (undefined: the sanitizer build stops); the fuzz target can
+// reach such a store, and the input is in test/fuzz/corpus/estimate_store.
 TEST(Estimator, MeanOfTheLargestRuntimesDoesNotOverflow)
 {
     const std::string text = "{\"format\":\"tailfold-estimates\",\"version\":1,\"entries\":[{\"uid\":1,"
@@ -542,8 +542,9 @@ TEST(StoreText, PlainUtf8IsWhatJanssonTakes)
     EXPECT_FALSE(is_plain_utf8("\xf5\x80\x80\x80"));
 }
 
-// sbatch -J $'\xff' made jansson refuse the name: the entry was written
-// without it and the next start set the whole store aside as damaged.
+// Names and accounts jansson refuses as strings (sbatch -J $'\xff') are
+// kept as hex: written without them, an entry would lose its name and the
+// next start would set the whole store aside as damaged.
 TEST_F(StoreTest, NamesAndAccountsOfAnyBytesRoundTripExactly)
 {
     RuntimeEstimator a;
@@ -554,7 +555,7 @@ TEST_F(StoreTest, NamesAndAccountsOfAnyBytesRoundTripExactly)
         a.record(uid, n, n, 300, 3600, true);
         ++uid;
     }
-    // The old key split at the first \x1f: these two were one entry.
+    // A key split at the first \x1f would make these two one entry.
     a.record(1, "a\x1f" "b", "c", 10, 0, false);
     a.record(1, "a", "b\x1f" "c", 20, 0, false);
     a.learned_until = 1700000000;
@@ -717,9 +718,10 @@ TEST(StoreText, EscapedForAColumnHoldsNoSeparatorControlOrBadByte)
     }
 }
 
-// Issue 14 item 8: a job still COMPLETING at a save, with an earlier end
-// than a job counted, was never learned after a restart (the watermark
-// was the newest end counted).  The restart goes through the store.
+// A job still COMPLETING at a save, with an earlier end than a job
+// counted, is learned after a restart once it is done (a watermark at the
+// newest end counted would skip it for good), and no job is counted
+// twice.  The restart goes through the store.
 TEST_F(StoreTest, AJobCompletingAtASaveIsLearnedAfterARestartAndNoneTwice)
 {
     LearnLedger before;
@@ -795,9 +797,9 @@ TEST(LearnLedger, APurgedOrRequeuedJobIsForgottenAndARerunCounted)
     l.end();
 }
 
-// A store written before learned_ids has its watermark at the newest end
-// counted; a job COMPLETING then with an earlier end is still counted, and
-// the done jobs below the old watermark are not counted again.
+// A store without learned_ids (an older format) has its watermark at the
+// newest end counted; a job COMPLETING then with an earlier end is still
+// counted, and the done jobs below that watermark are not counted again.
 TEST(LearnLedger, AnOldStoresWatermarkIsLoweredAtTheFirstPass)
 {
     LearnLedger l;
@@ -814,8 +816,9 @@ TEST(LearnLedger, AnOldStoresWatermarkIsLoweredAtTheFirstPass)
     l.end();
 }
 
-// Issue 14 item 7: written by root (tailfold-estimates seed), the store
-// was root's with mode 0600 and slurmctld as SlurmUser could not read it.
+// Written by root (tailfold-estimates seed), the store and its lock get
+// the directory's owner: root's, with mode 0600, slurmctld as SlurmUser
+// could not read them.
 TEST_F(StoreTest, WrittenByRootTheStoreAndItsLockBelongToTheDirectorysOwner)
 {
     if (geteuid() != 0)

@@ -83,8 +83,8 @@ TEST(SwfReader, NamesWhatIsWrong)
 }
 
 // Values no trace has: a double cast to an integer type it does not fit
-// is undefined (UBSan stopped on a user of 1.3e77, found by test/fuzz/run
-// swf_reader), and half a processor became a job of none.
+// is undefined (UBSan stops on a user of 1.3e77, an input test/fuzz/run
+// swf_reader reaches), and half a processor must not read as a job of none.
 TEST(SwfReader, RefusesNumbersOutOfRange)
 {
     SimJob j;
@@ -137,10 +137,10 @@ TEST(SwfReader, ReadsAGzipTraceReportsBadLinesAndBigJobs)
     EXPECT_FALSE(read_swf(path, 0, w, warn, err));
 }
 
-// zlib's message belongs to the gzFile: it was read after gzclose() had
-// freed it (found by test/fuzz/run swf_reader; the sanitizer build of this
-// test reports the use after free).  It also starts with the path, which
-// the message then gave twice.
+// zlib's message belongs to the gzFile: it must be read before gzclose()
+// frees it (test/fuzz/run swf_reader reaches this; the sanitizer build of
+// this test reports a use after free).  It also starts with the path,
+// which the error names once.
 TEST(SwfReader, NamesZlibsErrorForADamagedGzip)
 {
     const std::string path = temp_path("tailfold-sim-damaged.swf.gz");
