@@ -754,6 +754,17 @@ TEST(BackfillPass, ArrayTasksAreHeldAsCopies)
     EXPECT_EQ(t.free_at(1, kNow + 150).first, 4);
 }
 
+// The earliest start a search of every step of the window finds: each
+// start from not_before (rounded up to the resolution) on, in turn.
+std::optional<std::int64_t> first_fit_by_step(const Timeline &t, const Request &r, std::int64_t not_before,
+                                              std::int64_t res)
+{
+    for (std::int64_t s = kNow + (not_before - kNow + res - 1) / res * res; s <= t.horizon(); s += res)
+        if (t.fits_at(r, s))
+            return s;
+    return std::nullopt;
+}
+
 // earliest() against a search of every step of the window, on random
 // plans with oversubscribed, blocked and memory-only changes: the total
 // of free CPUs that lets it pass over candidates must never make it miss
@@ -788,13 +799,7 @@ TEST(Timeline, EarliestMatchesAFullSearch)
                 r.mem_per_cpu_mb = 500;
             const std::int64_t nb = kNow + (q * 37) % 400;
             const std::optional<Placement> a = t.earliest(r, nb);
-            std::optional<std::int64_t> b;
-            for (std::int64_t s = kNow + (nb - kNow + res - 1) / res * res; s <= t.horizon(); s += res) {
-                if (t.fits_at(r, s)) {
-                    b = s;
-                    break;
-                }
-            }
+            const std::optional<std::int64_t> b = first_fit_by_step(t, r, nb, res);
             ASSERT_EQ(a.has_value(), b.has_value()) << "round " << round << " q " << q;
             if (a) {
                 EXPECT_EQ(a->start, *b) << "round " << round << " q " << q;
@@ -843,15 +848,8 @@ TEST(Timeline, EarliestMatchesAFullSearchAsThePlanFills)
             if (q % 5 == 1)
                 r.mem_per_cpu_mb = 900;
             const std::int64_t nb = q % 4 == 2 ? kNow + when(rng) : kNow;
-            const Timeline &on = t;
-            const std::optional<Placement> a = on.earliest(r, nb);
-            std::optional<std::int64_t> b;
-            for (std::int64_t s = kNow + (nb - kNow + res - 1) / res * res; s <= t.horizon(); s += res) {
-                if (t.fits_at(r, s)) {
-                    b = s;
-                    break;
-                }
-            }
+            const std::optional<Placement> a = t.earliest(r, nb);
+            const std::optional<std::int64_t> b = first_fit_by_step(t, r, nb, res);
             ASSERT_EQ(a.has_value(), b.has_value()) << "round " << round << " q " << q;
             if (!a)
                 continue;
