@@ -20,6 +20,9 @@
 #   ARR a job array of 2 x 16 CPUs, limit 1, in the queue but of lower
 #       priority than all of the above: after them
 #   G   4 CPUs, afterok of the whole job array: not foreseen, no start
+#   H   a job array of 2 x 4 CPUs, limit 1, afterok:B, of the lowest
+#       priority: both tasks from B's end, beside C, before ARR (which
+#       needs all 16 CPUs once C and H end)
 # run-all: light (it waits for passes)
 source "$(dirname "$0")/lib.sh"
 cluster_up --cluster-file "$top/test/cluster/backfill-cluster.conf" >/dev/null
@@ -35,6 +38,7 @@ E=$(submit bob -n 4 -t 1 --nice=50 -J E --dependency=after:"$R"+1 --wrap 'sleep 
 F=$(submit bob -n 4 -t 1 --nice=60 -J F --dependency="afterok:$R?afterok:$C" --wrap 'sleep 600')
 ARR=$(submit alice -n 16 -t 1 --nice=70 -J ARR --array=0-1 --wrap 'sleep 600')
 G=$(submit bob -n 4 -t 1 --nice=80 -J G --dependency=afterok:"$ARR" --wrap 'sleep 600')
+H=$(submit bob -n 4 -t 1 --nice=90 -J H --array=0-1 --dependency=afterok:"$B" --wrap 'sleep 600')
 d_begin=$(ep "$(scontrol show job "$D" | sed -n 's/.*EligibleTime=\([^ ]*\).*/\1/p')")
 
 # Until a pass has given C (the end of the chain) a start.
@@ -43,8 +47,8 @@ end=$((SECONDS + 40))
 until [ "$(start_of "$C")" != - ] || [ $SECONDS -ge $end ]; do sleep 1; done
 sleep 3  # one more pass: starts settle
 a=$(start_of "$A") b=$(start_of "$B") c=$(start_of "$C") d=$(start_of "$D") e=$(start_of "$E")
-f=$(start_of "$F") g=$(start_of "$G")
-log "R0=$r0 A=$a B=$b C=$c D=$d (begin $d_begin) E=$e F=$f G=$g"
+f=$(start_of "$F") g=$(start_of "$G") h=$(ep "$(squeue -h -j "$H" -o %S | head -1)")
+log "R0=$r0 A=$a B=$b C=$c D=$d (begin $d_begin) E=$e F=$f G=$g H=$h"
 
 near() {  # what got want: within 2 s
     if [ "$2" = - ]; then fail "$1: no expected start (want $3)"; return; fi
@@ -61,13 +65,14 @@ near "D (--begin)" "$d" "$d_begin"
 near "E (after:R+1, busy cluster)" "$e" $((a + 120))
 near "F (afterok:R or afterok:C)" "$f" $((a + 120))
 check "G (afterok of a whole job array): no start" test "$g" = -
+near "H (a job array, afterok:B)" "$h" $((b + 60))
 
 # Slurm's reasons stay.
 reason() { squeue -h -j "$1" -o %r; }
-for j in B C E F G; do
+for j in B C E F G H; do
     id=${!j}
-    check "$j keeps the reason Dependency" test "$(reason "$id")" = Dependency
+    check "$j keeps the reason Dependency" test "$(reason "$id" | sort -u)" = Dependency
 done
 check "D keeps the reason BeginTime" test "$(reason "$D")" = BeginTime
-scancel "$R" "$A" "$B" "$C" "$D" "$E" "$F" "$ARR" "$G" 2>/dev/null || true
+scancel "$R" "$A" "$B" "$C" "$D" "$E" "$F" "$ARR" "$G" "$H" 2>/dev/null || true
 finish

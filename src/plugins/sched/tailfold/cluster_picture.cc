@@ -309,11 +309,10 @@ time_t expected_end(const job_record_t *job, time_t now, const tailfold::Backfil
         return now + 1;  // the epilog is running: back in a moment
     if (IS_JOB_RUNNING(job) && runtimes == Runtimes::kForecast) {
         const tailfold::Estimate e = tf_duration::expected_runtime(job);
-        if (std::int64_t(e.forecast_seconds) > 0)
+        if (e.forecast_seconds > 0)
             return tailfold::forecast_end(now, job->start_time, e, job->end_time, p.resolution_s);
     } else if (IS_JOB_RUNNING(job)) {
-        const std::int64_t exp = learned_seconds(job, runtimes);
-        if (exp > 0)
+        if (const std::int64_t exp = learned_seconds(job, runtimes); exp > 0)
             return tailfold::planned_end(now, job->start_time + exp, job->end_time, p.resolution_s);
     }
     return job->end_time > now ? job->end_time : now + 1;  // overdue: about to be ended

@@ -91,14 +91,11 @@ std::optional<std::int64_t> may_start_at(const job_record_t *job, time_t now, co
 {
     std::vector<tailfold::Prerequisite> deps;
     bool any_of = false;
-    if (job->state_reason == WAIT_DEPENDENCY && job->details->depend_list) {
-        tf_list_itr it = list_iterator_create(job->details->depend_list);
-        while (auto *d = static_cast<const depend_spec_t *>(list_next(it))) {
+    if (job->state_reason == WAIT_DEPENDENCY)
+        for (const depend_spec_t *d : tf_list_items<depend_spec_t>(job->details->depend_list)) {
             any_of = any_of || (d->depend_flags & SLURM_FLAGS_OR);
             deps.push_back(prerequisite(d, now, p));
         }
-        list_iterator_destroy(it);
-    }
     return tailfold::ready_time(now, job->details->begin_time, deps, any_of);
 }
 
